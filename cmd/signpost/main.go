@@ -1,0 +1,58 @@
+// Command signpost is a DNS traffic manager: an authoritative DNS server
+// that steers octoDNS dynamic records by location, weight and health.
+//
+// This package only wires the internal packages together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `signpost: DNS traffic manager
+
+Usage:
+  signpost serve    --config FILE          serve DNS until SIGINT or SIGTERM (SIGHUP reloads)
+  signpost validate --config FILE          check the configuration and every zone
+  signpost query    --config FILE [--client IP] [--subnet CIDR] NAME [TYPE]
+                                           show the answer the server would give, and why
+  signpost version                         print the version
+
+Run 'signpost COMMAND --help' for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
+		"serve":    cmdServe,
+		"validate": cmdValidate,
+		"query":    cmdQuery,
+		"version":  cmdVersion,
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "signpost: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(ctx, args[1:], stdout, stderr)
+}

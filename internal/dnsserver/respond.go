@@ -1,0 +1,237 @@
+package dnsserver
+
+import (
+	crand "crypto/rand"
+	"encoding/binary"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/signpost-dns/signpost/internal/engine"
+)
+
+// worker holds what one serving goroutine reuses across queries.
+type worker struct {
+	resp engine.Response
+	rnd  *rand.Rand
+	q    engine.Query
+}
+
+func newWorker() *worker {
+	var seed [16]byte
+	_, _ = crand.Read(seed[:])
+	src := rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:]))
+	return &worker{rnd: rand.New(src)}
+}
+
+// request is a parsed query and what the protocol layer decided about it.
+type request struct {
+	msg     *dns.Msg
+	opt     *dns.OPT // the client's OPT record, nil without EDNS0
+	ecs     *dns.EDNS0_SUBNET
+	udpSize int
+	client  netip.Addr
+	srcBits int
+}
+
+// respond builds the reply to one query packet, or returns nil when nothing
+// should be sent (too short to answer, or not a query).
+func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte {
+	start := time.Now()
+	if len(pkt) < 12 {
+		return nil
+	}
+	m := new(dns.Msg)
+	if err := m.Unpack(pkt); err != nil {
+		return s.finishMsg(start, formErr(pkt), "", 0)
+	}
+	if m.Response {
+		return nil
+	}
+	req, rcode := s.parse(m, unmapped(src), udp)
+	reply := newReply(m, req)
+	if rcode != dns.RcodeSuccess {
+		reply.Rcode = rcode
+		return s.pack(start, reply, req, "", 0)
+	}
+	q := m.Question[0]
+	w.q = engine.Query{Name: q.Name, Type: q.Qtype, Client: req.client, SourceBits: req.srcBits}
+	s.table.Load().Answer(&w.q, s.opts.Health, w.rnd, &w.resp, nil)
+	fill(reply, &w.resp)
+	if req.ecs != nil {
+		req.ecs.SourceScope = uint8(min(w.resp.ScopeBits, req.srcBits))
+	}
+	s.opts.Metrics.answer(&w.resp)
+	return s.pack(start, reply, req, w.resp.Zone, q.Qtype)
+}
+
+// parse applies the protocol's rules to a query. A non-success rcode means
+// the engine is not asked.
+func (s *Server) parse(m *dns.Msg, src netip.Addr, udp bool) (*request, int) {
+	req := &request{msg: m, udpSize: 512, client: src}
+	if !udp {
+		req.udpSize = dns.MaxMsgSize
+	}
+	if rcode := s.parseEDNS(m, req, udp); rcode != dns.RcodeSuccess {
+		return req, rcode
+	}
+	switch {
+	case m.Opcode != dns.OpcodeQuery:
+		return req, dns.RcodeNotImplemented
+	case len(m.Question) != 1 || len(m.Answer) > 0 || len(m.Ns) > 0:
+		return req, dns.RcodeFormatError
+	}
+	q := m.Question[0]
+	switch {
+	case q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY:
+		return req, dns.RcodeRefused
+	case q.Qtype == dns.TypeOPT || q.Qtype == 0:
+		return req, dns.RcodeFormatError
+	case q.Qtype == dns.TypeAXFR || q.Qtype == dns.TypeIXFR:
+		return req, dns.RcodeRefused // zone transfers are not offered
+	}
+	return req, dns.RcodeSuccess
+}
+
+func (s *Server) parseEDNS(m *dns.Msg, req *request, udp bool) int {
+	for _, rr := range m.Extra {
+		opt, ok := rr.(*dns.OPT)
+		if !ok {
+			continue
+		}
+		if req.opt != nil || opt.Hdr.Name != "." {
+			return dns.RcodeFormatError // at most one OPT, owned by the root
+		}
+		req.opt = opt
+	}
+	if req.opt == nil {
+		return dns.RcodeSuccess
+	}
+	if udp {
+		req.udpSize = max(512, min(int(req.opt.UDPSize()), s.opts.MaxUDPSize))
+	}
+	if req.opt.Version() != 0 {
+		return dns.RcodeBadVers
+	}
+	for _, o := range req.opt.Option {
+		if e, ok := o.(*dns.EDNS0_SUBNET); ok {
+			if rcode := s.parseECS(e, req); rcode != dns.RcodeSuccess {
+				return rcode
+			}
+		}
+	}
+	return dns.RcodeSuccess
+}
+
+// parseECS checks an EDNS Client Subnet option (RFC 7871) and takes the
+// client address from it.
+func (s *Server) parseECS(e *dns.EDNS0_SUBNET, req *request) int {
+	if req.ecs != nil || e.SourceScope != 0 {
+		return dns.RcodeFormatError
+	}
+	var addr netip.Addr
+	switch e.Family {
+	case 1:
+		a, ok := netip.AddrFromSlice(e.Address.To4())
+		if !ok || e.SourceNetmask > 32 {
+			return dns.RcodeFormatError
+		}
+		addr = a
+	case 2:
+		a, ok := netip.AddrFromSlice(e.Address.To16())
+		if !ok || e.SourceNetmask > 128 {
+			return dns.RcodeFormatError
+		}
+		addr = a
+	default:
+		return dns.RcodeFormatError
+	}
+	bits := int(e.SourceNetmask)
+	reply := *e
+	req.ecs = &reply
+	if bits == 0 {
+		return dns.RcodeSuccess // the client asks not to be located by subnet
+	}
+	p, _ := addr.Prefix(bits)
+	req.client, req.srcBits = p.Addr(), bits
+	return dns.RcodeSuccess
+}
+
+// formErr answers a packet that does not parse: its ID and opcode, FORMERR.
+func formErr(pkt []byte) *dns.Msg {
+	m := new(dns.Msg)
+	m.Id = binary.BigEndian.Uint16(pkt)
+	m.Response = true
+	m.Opcode = int(pkt[2]>>3) & 0xF
+	m.Rcode = dns.RcodeFormatError
+	return m
+}
+
+func newReply(m *dns.Msg, req *request) *dns.Msg {
+	r := new(dns.Msg)
+	r.Id = m.Id
+	r.Response = true
+	r.Opcode = m.Opcode
+	r.RecursionDesired = m.RecursionDesired
+	r.CheckingDisabled = m.CheckingDisabled
+	r.Compress = true
+	if m.Opcode == dns.OpcodeQuery && len(m.Question) == 1 {
+		r.Question = m.Question // keeps the question's case
+	}
+	return r
+}
+
+// fill copies the engine's answer into the reply, writing each record under
+// its owner name without touching the shared table.
+func fill(r *dns.Msg, resp *engine.Response) {
+	r.Rcode = resp.Rcode
+	r.Authoritative = resp.Authoritative
+	r.Answer = appendRRs(r.Answer, resp.Answer)
+	r.Ns = appendRRs(r.Ns, resp.Authority)
+	r.Extra = appendRRs(r.Extra, resp.Extra)
+}
+
+func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
+	for _, x := range src {
+		rr := x.RR
+		if rr.Header().Name != x.Owner {
+			rr = dns.Copy(rr)
+			rr.Header().Name = x.Owner
+		}
+		dst = append(dst, rr)
+	}
+	return dst
+}
+
+// pack adds the OPT record, truncates to the client's size over UDP, and
+// packs the reply.
+func (s *Server) pack(start time.Time, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
+	if req.opt != nil {
+		opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
+		opt.SetUDPSize(uint16(s.opts.MaxUDPSize))
+		opt.SetDo(req.opt.Do())
+		if req.ecs != nil {
+			opt.Option = append(opt.Option, req.ecs)
+		}
+		r.Extra = append(r.Extra, opt)
+	}
+	if r.Len() > req.udpSize {
+		r.Truncate(req.udpSize)
+	}
+	return s.finishMsg(start, r, zone, qtype)
+}
+
+func (s *Server) finishMsg(start time.Time, r *dns.Msg, zone string, qtype uint16) []byte {
+	out, err := r.Pack()
+	if err != nil {
+		s.log.Warn("packing reply", "err", err)
+		fail := formErr([]byte{byte(r.Id >> 8), byte(r.Id), byte(r.Opcode << 3), 0})
+		fail.Rcode = dns.RcodeServerFailure
+		out, _ = fail.Pack()
+		r = fail
+	}
+	s.opts.Metrics.query(zone, qtype, r.Rcode, time.Since(start))
+	return out
+}

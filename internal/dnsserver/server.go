@@ -1,0 +1,155 @@
+// Package dnsserver answers DNS over UDP and TCP from an engine table that
+// can be swapped atomically while it serves. It owns the protocol: EDNS0,
+// Client Subnet, truncation, and the rcodes for what the engine does not
+// answer. It never waits on anything but the network.
+package dnsserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/signpost-dns/signpost/internal/engine"
+)
+
+// Options configure a Server. The zero value is valid but for Addrs.
+type Options struct {
+	Addrs      []string      // host:port; UDP and TCP on each
+	MaxUDPSize int           // cap on EDNS0 buffer sizes; default 1232
+	Health     engine.Health // nil: every target is up
+	Logger     *slog.Logger  // nil: discard
+	Metrics    *Metrics      // nil: none
+	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
+	MaxTCP     int           // concurrent TCP connections; default 512
+}
+
+// Server is an authoritative DNS server.
+type Server struct {
+	opts  Options
+	table atomic.Pointer[engine.Table]
+	log   *slog.Logger
+
+	udp []*net.UDPConn
+	tcp []*net.TCPListener
+
+	wg    sync.WaitGroup
+	conns sync.Map // open TCP connections, closed on shutdown
+	ready atomic.Bool
+}
+
+// New returns a server that answers from t.
+func New(opts Options, t *engine.Table) *Server {
+	if opts.MaxUDPSize == 0 {
+		opts.MaxUDPSize = 1232
+	}
+	if opts.Health == nil {
+		opts.Health = engine.AllUp{}
+	}
+	if opts.TCPIdle == 0 {
+		opts.TCPIdle = 10 * time.Second
+	}
+	if opts.MaxTCP == 0 {
+		opts.MaxTCP = 512
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opts: opts, log: log}
+	s.table.Store(t)
+	return s
+}
+
+// Swap replaces the table answers come from. Queries in flight finish on
+// the table they started with.
+func (s *Server) Swap(t *engine.Table) { s.table.Store(t) }
+
+// Table returns the table being served.
+func (s *Server) Table() *engine.Table { return s.table.Load() }
+
+// Ready reports whether the server is listening.
+func (s *Server) Ready() bool { return s.ready.Load() }
+
+// Listen binds every address. On error nothing stays bound.
+func (s *Server) Listen() error {
+	for _, a := range s.opts.Addrs {
+		ap, err := netip.ParseAddrPort(a)
+		if err != nil {
+			s.closeAll()
+			return fmt.Errorf("dns listen address %q: %w", a, err)
+		}
+		uc, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+		if err != nil {
+			s.closeAll()
+			return fmt.Errorf("listening on udp %s: %w", a, err)
+		}
+		s.udp = append(s.udp, uc)
+		// With port 0, TCP takes the port UDP was given.
+		tap := netip.AddrPortFrom(ap.Addr(), uint16(uc.LocalAddr().(*net.UDPAddr).Port))
+		tl, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(tap))
+		if err != nil {
+			s.closeAll()
+			return fmt.Errorf("listening on tcp %s: %w", tap, err)
+		}
+		s.tcp = append(s.tcp, tl)
+	}
+	return nil
+}
+
+// Addrs returns the bound addresses, one per configured address.
+func (s *Server) Addrs() []netip.AddrPort {
+	out := make([]netip.AddrPort, len(s.udp))
+	for i, c := range s.udp {
+		out[i] = c.LocalAddr().(*net.UDPAddr).AddrPort()
+	}
+	return out
+}
+
+// Serve answers until ctx is done, then closes the listeners and waits for
+// queries in flight. Listen must have succeeded.
+func (s *Server) Serve(ctx context.Context) error {
+	if len(s.udp) == 0 {
+		return errors.New("dns server: not listening")
+	}
+	for _, c := range s.udp {
+		for range runtime.GOMAXPROCS(0) {
+			s.wg.Add(1)
+			go s.serveUDP(c)
+		}
+	}
+	sem := make(chan struct{}, s.opts.MaxTCP)
+	for _, l := range s.tcp {
+		s.wg.Add(1)
+		go s.serveTCP(l, sem)
+	}
+	s.ready.Store(true)
+	for _, a := range s.Addrs() {
+		s.log.Info("dns listening", "addr", a.String(), "proto", "udp+tcp")
+	}
+	<-ctx.Done()
+	s.ready.Store(false)
+	s.closeAll()
+	s.conns.Range(func(k, _ any) bool {
+		_ = k.(net.Conn).SetReadDeadline(time.Now())
+		return true
+	})
+	s.wg.Wait()
+	s.log.Info("dns stopped")
+	return nil
+}
+
+func (s *Server) closeAll() {
+	for _, c := range s.udp {
+		_ = c.Close()
+	}
+	for _, l := range s.tcp {
+		_ = l.Close()
+	}
+}

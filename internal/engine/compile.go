@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/model"
+)
+
+// SOA holds the values of a zone's synthesized SOA record. Durations are in
+// seconds.
+type SOA struct {
+	Primary  string // "" means the first apex NS
+	Email    string // "" means hostmaster.<zone>
+	TTL      uint32
+	Refresh  uint32
+	Retry    uint32
+	Expire   uint32
+	Negative uint32 // negative-caching TTL (the SOA MINIMUM field)
+}
+
+// DefaultSOA returns the SOA values used where configuration names none.
+func DefaultSOA() SOA {
+	return SOA{TTL: 3600, Refresh: 3600, Retry: 600, Expire: 604800, Negative: 300}
+}
+
+// Options configure Compile. The zero value is valid.
+type Options struct {
+	Locator geo.Locator           // nil: geo rules never match
+	Serial  uint32                // SOA serial of every zone
+	SOA     func(zone string) SOA // nil: DefaultSOA for every zone
+}
+
+// Compile builds a table from validated zones. The problems it returns are
+// what validation could not see (records the DNS library rejects) and
+// warnings about how the zones will be served.
+func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
+	t := &Table{zones: map[string]*zone{}, locator: opts.Locator, serial: opts.Serial}
+	if t.locator == nil {
+		t.locator = geo.None{}
+	}
+	c := &compiler{t: t, targetIDs: map[string]int{}}
+	for _, mz := range zones {
+		soa := DefaultSOA()
+		if opts.SOA != nil {
+			soa = opts.SOA(mz.Name)
+		}
+		c.zone(mz, soa)
+	}
+	sort.Strings(t.names)
+	return t, c.probs
+}
+
+type compiler struct {
+	t         *Table
+	targetIDs map[string]int
+	probs     model.Problems
+	file      string
+}
+
+func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...any) {
+	p := model.Problem{File: c.file, Name: rec.FQDN(), Type: rec.Type, Reason: fmt.Sprintf(format, args...), Warning: warn}
+	p.Line = rec.Line
+	c.probs = append(c.probs, p)
+}
+
+func (c *compiler) zone(mz *model.Zone, soa SOA) {
+	name := strings.ToLower(mz.Name)
+	z := &zone{name: name, nodes: map[string]*node{}}
+	z.nodes[name] = &node{name: name}
+	c.file = mz.File
+	for _, rec := range mz.Records {
+		if s := c.rrset(rec); s != nil {
+			z.add(strings.ToLower(rec.FQDN()), s)
+		}
+	}
+	z.linkWildcards()
+	c.soa(z, mz, soa)
+	z.addGlue()
+	c.occluded(z, mz)
+	c.t.zones[name] = z
+	c.t.names = append(c.t.names, name)
+}
+
+func (z *zone) add(fqdn string, s *rrset) {
+	n := z.node(fqdn)
+	switch {
+	case s.rtype == dns.TypeCNAME:
+		n.cname = s
+	default:
+		n.sets = append(n.sets, s)
+		if s.rtype == dns.TypeNS && fqdn != z.name {
+			n.delegation = true
+		}
+	}
+}
+
+// node returns the node for fqdn, creating it and any missing ancestors
+// (empty non-terminals) up to the apex.
+func (z *zone) node(fqdn string) *node {
+	n := z.nodes[fqdn]
+	if n != nil {
+		return n
+	}
+	n = &node{name: fqdn}
+	z.nodes[fqdn] = n
+	if i := strings.IndexByte(fqdn, '.'); i >= 0 && fqdn != z.name {
+		z.node(fqdn[i+1:])
+	}
+	return n
+}
+
+func (z *zone) linkWildcards() {
+	for name, n := range z.nodes {
+		if strings.HasPrefix(name, "*.") {
+			if parent := z.nodes[name[2:]]; parent != nil {
+				parent.wild = n
+			}
+		}
+	}
+}
+
+func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
+	apex := z.nodes[z.name]
+	primary := v.Primary
+	if ns := apex.set(dns.TypeNS); primary == "" && ns != nil && len(ns.rrs) > 0 {
+		primary = ns.rrs[0].(*dns.NS).Ns
+	}
+	if primary == "" {
+		primary = "ns1." + z.name
+		c.probs = append(c.probs, model.Problem{File: mz.File, Name: mz.Name, Warning: true,
+			Reason: "zone has no apex NS records; the SOA names " + primary + " as primary"})
+	}
+	email := v.Email
+	if email == "" {
+		email = "hostmaster." + z.name
+	}
+	hdr := dns.RR_Header{Name: z.name, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: v.TTL}
+	soa := &dns.SOA{Hdr: hdr, Ns: dns.Fqdn(primary), Mbox: dns.Fqdn(email), Serial: c.t.serial,
+		Refresh: v.Refresh, Retry: v.Retry, Expire: v.Expire, Minttl: v.Negative}
+	neg := dns.Copy(soa)
+	neg.Header().Ttl = min(v.TTL, v.Negative)
+	z.soa, z.negSOA = soa, neg
+	apex.sets = append(apex.sets, &rrset{rtype: dns.TypeSOA, fqdn: z.name, rrs: []dns.RR{soa}})
+}
+
+// addGlue attaches to every NS set the in-zone addresses of its servers.
+func (z *zone) addGlue() {
+	for _, n := range z.nodes {
+		ns := n.set(dns.TypeNS)
+		if ns == nil {
+			continue
+		}
+		for _, rr := range ns.rrs {
+			host := z.nodes[strings.ToLower(rr.(*dns.NS).Ns)]
+			if host == nil {
+				continue
+			}
+			for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
+				if s := host.set(t); s != nil {
+					ns.glue = append(ns.glue, s.rrs...)
+				}
+			}
+		}
+	}
+}
+
+// occluded warns about records below a delegation, which are never served
+// (addresses there may be glue, and are not warned about).
+func (c *compiler) occluded(z *zone, mz *model.Zone) {
+	for _, rec := range mz.Records {
+		_, cut := z.find(strings.ToLower(rec.FQDN()))
+		glue := rec.Type == "A" || rec.Type == "AAAA"
+		if cut != nil && cut.name != strings.ToLower(rec.FQDN()) && !glue {
+			c.problem(rec, true, "below the delegation at %s; it is never served", cut.name)
+		}
+	}
+}

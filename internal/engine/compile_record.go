@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/signpost-dns/signpost/internal/model"
+)
+
+// rrset compiles one record, or returns nil and records a problem.
+func (c *compiler) rrset(rec *model.Record) *rrset {
+	rtype, ok := dns.StringToType[rec.Type]
+	if !ok {
+		c.problem(rec, false, "unknown type %s", rec.Type)
+		return nil
+	}
+	s := &rrset{rtype: rtype, fqdn: rec.FQDN()}
+	for _, v := range rec.Values {
+		rr, err := c.rr(rec, v)
+		if err != nil {
+			c.problem(rec, rec.Lenient, "value %s: %v", v, err)
+			continue
+		}
+		s.rrs = append(s.rrs, rr)
+	}
+	if len(s.rrs) > 0 && rtype == dns.TypeCNAME {
+		s.target = strings.ToLower(s.rrs[0].(*dns.CNAME).Target)
+	}
+	if rec.Dynamic != nil {
+		s.dyn = c.dynamic(rec)
+	}
+	if len(s.rrs) == 0 && s.dyn == nil {
+		return nil
+	}
+	return s
+}
+
+func (c *compiler) rr(rec *model.Record, rdata string) (dns.RR, error) {
+	rr, err := dns.NewRR(fmt.Sprintf("%s %d IN %s %s", rec.FQDN(), rec.TTL, rec.Type, rdata))
+	if err != nil {
+		return nil, err
+	}
+	if rr == nil {
+		return nil, fmt.Errorf("empty record")
+	}
+	return rr, nil
+}
+
+func (c *compiler) dynamic(rec *model.Record) *dynamic {
+	d := &dynamic{answers: max(1, rec.Signpost.Answers)}
+	index := map[string]int{}
+	for i, p := range rec.Dynamic.Pools {
+		index[p.Name] = i
+	}
+	for _, p := range rec.Dynamic.Pools {
+		pl := pool{name: p.Name, fallback: -1}
+		if i, ok := index[p.Fallback]; ok && p.Fallback != "" {
+			pl.fallback = i
+		}
+		for _, pv := range p.Values {
+			if v, ok := c.value(rec, pv); ok {
+				pl.values = append(pl.values, v)
+			}
+		}
+		d.pools = append(d.pools, pl)
+	}
+	for _, r := range rec.Dynamic.Rules {
+		ru := rule{pool: -1, subnets: r.Subnets, text: ruleText(r)}
+		if i, ok := index[r.Pool]; ok {
+			ru.pool = i
+		}
+		for _, g := range r.Geos {
+			ru.geos = append(ru.geos, model.ParseGeoCode(g))
+		}
+		d.rules = append(d.rules, ru)
+	}
+	return d
+}
+
+func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
+	rr, err := c.rr(rec, pv.Value)
+	if err != nil {
+		c.problem(rec, rec.Lenient, "pool value %s: %v", pv.Value, err)
+		return value{}, false
+	}
+	v := value{rr: rr, text: pv.Value, weight: int(pv.Weight), status: pv.Status, target: -1}
+	if cn, ok := rr.(*dns.CNAME); ok {
+		v.cname = strings.ToLower(cn.Target)
+	}
+	if pv.Status == model.StatusObey {
+		v.target = c.target(rec, pv.Value)
+	}
+	return v, true
+}
+
+// target returns the id of the health-check target for value, adding it
+// when it is new. One target serves every record and pool that uses it.
+func (c *compiler) target(rec *model.Record, val string) int {
+	hc := rec.Healthcheck
+	if hc.Host == "" {
+		hc.Host = strings.TrimSuffix(rec.FQDN(), ".")
+	}
+	key := fmt.Sprintf("%s|%s|%d|%s|%s", val, hc.Protocol, hc.Port, hc.Host, hc.Path)
+	id, ok := c.targetIDs[key]
+	if !ok {
+		id = len(c.t.targets)
+		c.targetIDs[key] = id
+		c.t.targets = append(c.t.targets, Target{Value: val, Check: hc})
+	}
+	t := &c.t.targets[id]
+	label := rec.FQDN() + " " + rec.Type
+	if len(t.Records) == 0 || t.Records[len(t.Records)-1] != label {
+		t.Records = append(t.Records, label)
+	}
+	return id
+}
+
+func ruleText(r *model.Rule) string {
+	var parts []string
+	for _, s := range r.Subnets {
+		parts = append(parts, s.String())
+	}
+	parts = append(parts, r.Geos...)
+	if len(parts) == 0 {
+		return "catch-all"
+	}
+	return strings.Join(parts, ", ") + " -> " + r.Pool
+}

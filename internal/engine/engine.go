@@ -1,0 +1,81 @@
+// Package engine compiles validated zones into an immutable answer table
+// and answers questions from it.
+//
+// Table.Answer is pure: it reads the table, the health view and the random
+// source it is given, and writes into a caller-owned Response. Static
+// answers are prebuilt at compile time; dynamic answers pick among prebuilt
+// values, so the answer path does not allocate.
+package engine
+
+import (
+	"net/netip"
+
+	"github.com/miekg/dns"
+)
+
+// Health tells the engine whether a health-checked target is up. Target ids
+// index Table.Targets.
+type Health interface {
+	Up(target int) bool
+}
+
+// AllUp is a Health under which every target is up.
+type AllUp struct{}
+
+// Up implements Health.
+func (AllUp) Up(int) bool { return true }
+
+// Rand is the random source for weighted picks; *rand.Rand from
+// math/rand/v2 satisfies it.
+type Rand interface {
+	IntN(n int) int
+}
+
+// Query is a question with what is known of the client.
+type Query struct {
+	Name string // as asked; its case is kept in answers
+	Type uint16
+	// Client is the address steering uses: the EDNS Client Subnet address
+	// when present, else the source address. It may be invalid.
+	Client netip.Addr
+	// SourceBits is the ECS source prefix length; 0 without ECS.
+	SourceBits int
+}
+
+// RR is one record of a response with the owner name to write it under.
+// RR is shared with the table and must not be modified.
+type RR struct {
+	Owner string
+	RR    dns.RR
+}
+
+// Response is what the engine answers. Reuse one per goroutine: Answer
+// resets it and appends into its slices.
+type Response struct {
+	Rcode         int
+	Authoritative bool // false for REFUSED and for referrals
+	Answer        []RR
+	Authority     []RR
+	Extra         []RR
+
+	Zone       string // the zone that answered, "" if none
+	Record     string // the dynamic record steered, "" if none
+	RecordType uint16 // its type
+	Pool       string // the pool that answered, "backup", or ""
+	// ScopeBits is how many leading bits of the client address the answer
+	// depended on; the ECS scope prefix is this capped at SourceBits.
+	ScopeBits int
+
+	name [256]byte // scratch for the lower-cased question name
+}
+
+func (r *Response) reset() {
+	r.Rcode = dns.RcodeSuccess
+	r.Authoritative = false
+	r.Answer = r.Answer[:0]
+	r.Authority = r.Authority[:0]
+	r.Extra = r.Extra[:0]
+	r.Zone, r.Record, r.Pool = "", "", ""
+	r.RecordType = 0
+	r.ScopeBits = 0
+}

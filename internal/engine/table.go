@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/model"
+)
+
+// Table is a compiled, immutable answer table.
+type Table struct {
+	zones   map[string]*zone
+	names   []string // zone names, sorted
+	targets []Target
+	locator geo.Locator
+	serial  uint32
+}
+
+// Target is one unique health-check target: an address (or host name for
+// CNAME values) probed with one spec. The health package probes each once,
+// however many records use it.
+type Target struct {
+	Value   string
+	Check   model.Healthcheck // Host filled in
+	Records []string          // "fqdn TYPE" of every record that uses it
+}
+
+type zone struct {
+	name   string
+	nodes  map[string]*node
+	soa    dns.RR
+	negSOA dns.RR // the SOA with the negative-caching TTL
+}
+
+// node is one owner name. Empty non-terminals are nodes without sets.
+type node struct {
+	name       string
+	sets       []*rrset
+	cname      *rrset
+	wild       *node // the "*.name" child, if any
+	delegation bool  // has NS and is not the apex
+}
+
+func (n *node) set(t uint16) *rrset {
+	for _, s := range n.sets {
+		if s.rtype == t {
+			return s
+		}
+	}
+	return nil
+}
+
+type rrset struct {
+	rtype uint16
+	fqdn  string   // canonical owner, for metrics and explain
+	rrs   []dns.RR // static answer; the backup values of a dynamic record
+	glue  []dns.RR // for NS sets: in-zone addresses of the name servers
+	dyn   *dynamic
+	// target is the lower-cased CNAME target, for chasing.
+	target string
+}
+
+type dynamic struct {
+	rules   []rule
+	pools   []pool
+	answers int
+}
+
+type rule struct {
+	pool    int // index into pools; -1 when undefined (lenient records)
+	subnets []netip.Prefix
+	geos    []model.GeoCode
+	text    string // for explain
+}
+
+type pool struct {
+	name     string
+	fallback int // index into pools, -1 for the backup values
+	values   []value
+}
+
+type value struct {
+	rr     dns.RR
+	text   string
+	weight int
+	status model.Status
+	target int    // health target id, -1 when not probed
+	cname  string // lower-cased target of a CNAME value
+}
+
+// Zones returns the names of the zones served, sorted.
+func (t *Table) Zones() []string { return t.names }
+
+// Targets returns the health-check targets; ids index this slice.
+func (t *Table) Targets() []Target { return t.targets }
+
+// Serial returns the SOA serial every zone of the table carries.
+func (t *Table) Serial() uint32 { return t.serial }
+
+// Locator returns the table's GeoIP locator.
+func (t *Table) Locator() geo.Locator { return t.locator }
+
+// findZone returns the zone that holds name (lower case), or nil.
+func (t *Table) findZone(name string) *zone {
+	for i := 0; i < len(name); {
+		if z := t.zones[name[i:]]; z != nil {
+			return z
+		}
+		j := strings.IndexByte(name[i:], '.')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return nil
+}
+
+// find returns the node for name: the exact node, a wildcard node that
+// synthesizes it (RFC 4592), or nil when the name does not exist. It also
+// returns the highest delegation at or above name.
+func (z *zone) find(name string) (n *node, cut *node) {
+	exact := z.nodes[name]
+	var encloser *node
+	for i := 0; i < len(name)-len(z.name); {
+		j := strings.IndexByte(name[i:], '.')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		anc := z.nodes[name[i:]]
+		if anc == nil {
+			continue
+		}
+		if encloser == nil {
+			encloser = anc
+		}
+		if anc.delegation {
+			cut = anc
+		}
+	}
+	if exact != nil {
+		if exact.delegation {
+			cut = highest(cut, exact)
+		}
+		return exact, cut
+	}
+	if encloser != nil && encloser.wild != nil {
+		return encloser.wild, cut
+	}
+	return nil, cut
+}
+
+func highest(above, n *node) *node {
+	if above != nil {
+		return above
+	}
+	return n
+}

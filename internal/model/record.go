@@ -1,0 +1,126 @@
+package model
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Status is a pool value's serving status.
+type Status uint8
+
+// Pool value statuses, as octoDNS spells them.
+const (
+	StatusObey Status = iota // served while its health check passes
+	StatusUp                 // always served, never probed
+	StatusDown               // never served
+)
+
+// String returns the octoDNS spelling.
+func (s Status) String() string {
+	switch s {
+	case StatusUp:
+		return "up"
+	case StatusDown:
+		return "down"
+	}
+	return "obey"
+}
+
+// Zone is a DNS zone and its records.
+type Zone struct {
+	Name    string // fully qualified, lower case, with trailing dot
+	File    string
+	Records []*Record
+}
+
+// Record is one record set: a name, a type and its values, optionally
+// steered by a dynamic block.
+type Record struct {
+	Zone string // fully qualified zone name, e.g. "example.com."
+	Name string // relative name: "" for the apex, "*" for a wildcard
+	Type string // upper-case type mnemonic
+	TTL  uint32
+
+	// Values holds the record's values in presentation format. For a dynamic
+	// record they are the backup values served when every pool has failed.
+	Values []string
+
+	Dynamic     *Dynamic
+	Healthcheck Healthcheck
+	Signpost    SignpostOptions
+	Lenient     bool
+	Ignored     bool
+
+	Line int // source line of the record
+}
+
+// FQDN returns the record's fully qualified name.
+func (r *Record) FQDN() string {
+	if r.Name == "" {
+		return r.Zone
+	}
+	return r.Name + "." + r.Zone
+}
+
+// Key identifies the record within its zone as "name TYPE".
+func (r *Record) Key() string { return strings.ToLower(r.FQDN()) + " " + r.Type }
+
+// Dynamic is an octoDNS dynamic block: pools of weighted values and the
+// ordered rules that choose among them.
+type Dynamic struct {
+	Pools []*Pool // sorted by name
+	Rules []*Rule
+}
+
+// Pool returns the pool named name, or nil.
+func (d *Dynamic) Pool(name string) *Pool {
+	for _, p := range d.Pools {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Pool is a named set of weighted values with an optional fallback pool.
+type Pool struct {
+	Name     string
+	Fallback string // "" when the chain ends at the backup values
+	Values   []PoolValue
+	Line     int
+}
+
+// PoolValue is one value of a pool.
+type PoolValue struct {
+	Value  string // presentation format, as in Record.Values
+	Weight uint32 // 1..100
+	Status Status
+	Line   int
+}
+
+// Rule sends the clients it matches to a pool. A rule with neither subnets
+// nor geos is the catch-all.
+type Rule struct {
+	Pool    string
+	Subnets []netip.Prefix
+	Geos    []string // continent, continent-country or continent-country-subdivision
+	Line    int
+}
+
+// CatchAll reports whether r matches every client.
+func (r *Rule) CatchAll() bool { return len(r.Subnets) == 0 && len(r.Geos) == 0 }
+
+// Healthcheck is the probe spec from octodns.healthcheck.
+type Healthcheck struct {
+	Protocol string // HTTP, HTTPS, TCP, ICMP or UDP
+	Host     string // Host header and SNI; "" means the record's fqdn
+	Path     string
+	Port     uint16
+}
+
+// SignpostOptions are signpost-only record options, kept under
+// octodns.signpost so that zone files stay valid for octoDNS.
+type SignpostOptions struct {
+	// Answers is how many distinct values a dynamic answer carries (default 1).
+	Answers int
+}

@@ -1,0 +1,257 @@
+package model
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// fieldKind is how one field of a structured value is checked and printed.
+type fieldKind uint8
+
+const (
+	fU8 fieldKind = iota
+	fU16
+	fFQDN   // a host name with trailing dot, or "."
+	fHex    // hex digits
+	fQuoted // free text, printed quoted
+	fWord   // a token without spaces
+	fU8Default0
+)
+
+type field struct {
+	name  string
+	alias string // legacy octoDNS key accepted in place of name
+	kind  fieldKind
+}
+
+// structured lists the fields of each type whose values are maps, in
+// presentation order.
+var structured = map[string][]field{
+	"MX":    {{"preference", "priority", fU16}, {"exchange", "value", fFQDN}},
+	"SRV":   {{"priority", "", fU16}, {"weight", "", fU16}, {"port", "", fU16}, {"target", "", fFQDN}},
+	"CAA":   {{"flags", "", fU8Default0}, {"tag", "", fWord}, {"value", "", fQuoted}},
+	"NAPTR": {{"order", "", fU16}, {"preference", "", fU16}, {"flags", "", fQuoted}, {"service", "", fQuoted}, {"regexp", "", fQuoted}, {"replacement", "", fFQDN}},
+	"SSHFP": {{"algorithm", "", fU8}, {"fingerprint_type", "", fU8}, {"fingerprint", "", fHex}},
+	"TLSA":  {{"certificate_usage", "", fU8}, {"selector", "", fU8}, {"matching_type", "", fU8}, {"certificate_association_data", "", fHex}},
+	"DS":    {{"key_tag", "", fU16}, {"algorithm", "", fU8}, {"digest_type", "", fU8}, {"digest", "", fHex}},
+}
+
+// singleValue types carry exactly one value.
+var singleValue = map[string]bool{"CNAME": true}
+
+// SupportedTypes are the record types signpost serves.
+var SupportedTypes = []string{"A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT"}
+
+// DynamicTypes are the record types that may carry a dynamic block.
+var DynamicTypes = map[string]bool{"A": true, "AAAA": true, "CNAME": true}
+
+// octodnsOnlyTypes are types octoDNS knows that signpost skips with a warning.
+var octodnsOnlyTypes = map[string]bool{"ALIAS": true, "DNAME": true, "LOC": true, "URLFWD": true, "SVCB": true, "HTTPS": true, "OPENPGPKEY": true}
+
+func supported(t string) bool {
+	for _, s := range SupportedTypes {
+		if s == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidateValue checks one value of type typ and returns it in presentation
+// format, or the reasons it is invalid.
+func ValidateValue(typ string, d *Data) (string, []string) {
+	if fields, ok := structured[typ]; ok {
+		return structuredValue(typ, fields, d)
+	}
+	if d == nil || d.Kind == KindNull {
+		return "", []string{"missing value(s)"}
+	}
+	if !d.IsScalar() {
+		return "", []string{fmt.Sprintf("invalid %s value %s", typ, d)}
+	}
+	v := d.Text
+	switch typ {
+	case "A", "AAAA":
+		return ipValue(typ, v)
+	case "CNAME", "NS", "PTR":
+		if v == "" {
+			return "", []string{"missing value"}
+		}
+		if r := checkFQDN(typ, "value", v); r != "" {
+			return "", []string{r}
+		}
+		return v, nil
+	case "TXT", "SPF":
+		return txtValue(v)
+	}
+	return "", []string{fmt.Sprintf("unsupported type %s", typ)}
+}
+
+func ipValue(typ, v string) (string, []string) {
+	if v == "" {
+		return "", []string{"empty value"}
+	}
+	name := "IPv4"
+	if typ == "AAAA" {
+		name = "IPv6"
+	}
+	addr, err := netip.ParseAddr(v)
+	if err != nil || (typ == "A") != addr.Is4() || addr.Zone() != "" {
+		return "", []string{fmt.Sprintf(`invalid %s address "%s"`, name, v)}
+	}
+	return addr.String(), nil
+}
+
+// txtValue accepts octoDNS's TXT form: semicolons escaped as `\;`. A value
+// longer than 255 bytes is split into 255-byte strings.
+func txtValue(v string) (string, []string) {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' {
+			i++
+			continue
+		}
+		if v[i] == ';' {
+			return "", []string{fmt.Sprintf("unescaped ; in %q", v)}
+		}
+	}
+	plain := strings.ReplaceAll(v, `\;`, ";")
+	if strings.HasPrefix(plain, `"`) && strings.HasSuffix(plain, `"`) && len(plain) > 1 {
+		return plain, nil // already chunked as quoted strings
+	}
+	var b strings.Builder
+	for len(plain) > 0 || b.Len() == 0 {
+		n := min(255, len(plain))
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(quote(plain[:n]))
+		plain = plain[n:]
+	}
+	return b.String(), nil
+}
+
+func quote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func structuredValue(typ string, fields []field, d *Data) (string, []string) {
+	if d == nil || d.Kind != KindMap {
+		return "", []string{fmt.Sprintf("%s value must be a map with %s", typ, fieldNames(fields))}
+	}
+	var out []string
+	var why []string
+	for _, f := range fields {
+		v, ok := d.Get(f.name)
+		if !ok && f.alias != "" {
+			v, ok = d.Get(f.alias)
+		}
+		if !ok {
+			if f.kind == fU8Default0 {
+				out = append(out, "0")
+				continue
+			}
+			why = append(why, "missing "+f.name)
+			continue
+		}
+		s, r := fieldValue(typ, f, v)
+		if r != "" {
+			why = append(why, r)
+			continue
+		}
+		out = append(out, s)
+	}
+	for _, k := range d.Keys {
+		if !knownField(fields, k) {
+			why = append(why, fmt.Sprintf("unknown %s field %q", typ, k))
+		}
+	}
+	return strings.Join(out, " "), why
+}
+
+func knownField(fields []field, k string) bool {
+	for _, f := range fields {
+		if f.name == k || (f.alias != "" && f.alias == k) {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldNames(fields []field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+func fieldValue(typ string, f field, v *Data) (string, string) {
+	switch f.kind {
+	case fU8, fU8Default0, fU16:
+		limit := int64(255)
+		if f.kind == fU16 {
+			limit = 65535
+		}
+		n, ok := v.Int()
+		if !ok || n < 0 || n > limit || v.Kind == KindBool {
+			return "", fmt.Sprintf("invalid %s %q", f.name, v.String())
+		}
+		return strconv.FormatInt(n, 10), ""
+	case fFQDN:
+		s := v.Text
+		if typ == "SRV" && s == "." {
+			return s, ""
+		}
+		if s == "" || !v.IsScalar() {
+			return "", "missing " + f.name
+		}
+		return s, checkFQDN(typ, f.name, s)
+	case fHex:
+		s := v.Text
+		if _, err := hex.DecodeString(s); err != nil || s == "" {
+			return "", fmt.Sprintf("invalid %s %q: not hex", f.name, s)
+		}
+		return s, ""
+	case fWord:
+		s := v.Text
+		if s == "" || strings.ContainsAny(s, " \t\"") {
+			return "", fmt.Sprintf("invalid %s %q", f.name, s)
+		}
+		return s, ""
+	}
+	return quote(v.Text), ""
+}
+
+// checkFQDN returns a reason when s is not a valid absolute host name.
+func checkFQDN(typ, what, s string) string {
+	if !strings.HasSuffix(s, ".") {
+		return fmt.Sprintf("%s %s %q missing trailing .", typ, what, s)
+	}
+	if len(s) > 254 {
+		return fmt.Sprintf("%s %s %q is not a valid FQDN", typ, what, s)
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 || !hostLabel(label) {
+			return fmt.Sprintf("%s %s %q is not a valid FQDN", typ, what, s)
+		}
+	}
+	return ""
+}
+
+func hostLabel(l string) bool {
+	if l == "*" {
+		return true
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		ok := c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,122 @@
+// Package zonefile reads zones in octoDNS's YamlProvider format: a directory
+// of files named after their zone (example.com.yaml holds example.com.),
+// each mapping record names to one record or a list of records.
+//
+// Every problem is reported with the file and line it comes from; the
+// validation itself is model's.
+package zonefile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/signpost-dns/signpost/internal/model"
+)
+
+// Ext is the file extension of a zone file.
+const Ext = ".yaml"
+
+// LoadDir reads every zone file in dir. The error is for I/O failures only;
+// invalid content comes back as problems.
+func LoadDir(dir string) ([]*model.Zone, model.Problems, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading zones directory: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), Ext) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var zones []*model.Zone
+	var probs model.Problems
+	for _, n := range names {
+		path := filepath.Join(dir, n)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading zone file: %w", err)
+		}
+		z, p := Parse(path, ZoneName(n), src)
+		probs = append(probs, p...)
+		if z != nil {
+			zones = append(zones, z)
+		}
+	}
+	return zones, probs, nil
+}
+
+// ZoneName derives a zone's name from its file name: "example.com.yaml"
+// holds "example.com.".
+func ZoneName(file string) string {
+	name := strings.ToLower(strings.TrimSuffix(filepath.Base(file), Ext))
+	if !strings.HasSuffix(name, ".") {
+		name += "."
+	}
+	return name
+}
+
+// Parse reads one zone file's content. The zone is nil only when the file
+// is not a YAML mapping at all.
+func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, model.Problems{{File: file, Line: errorLine(err), Name: zone, Reason: yamlReason(err)}}
+	}
+	z := &model.Zone{Name: zone, File: file}
+	if len(doc.Content) == 0 {
+		return z, nil // an empty file is an empty zone
+	}
+	root := convert(doc.Content[0])
+	if root.Kind != model.KindMap {
+		return nil, model.Problems{{File: file, Line: root.Line, Name: zone, Reason: "a zone file must map record names to records"}}
+	}
+	var probs model.Problems
+	for i, name := range root.Keys {
+		for _, d := range recordsAt(root.Values[i]) {
+			rec, p := model.ParseRecord(zone, name, d)
+			probs = append(probs, p...)
+			if rec != nil {
+				z.Records = append(z.Records, rec)
+			}
+		}
+	}
+	probs = append(probs, model.ValidateZone(z)...)
+	for i := range probs {
+		probs[i].File = file
+	}
+	return z, probs
+}
+
+func recordsAt(d *model.Data) []*model.Data {
+	if d.Kind == model.KindList {
+		return d.Items
+	}
+	return []*model.Data{d}
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+func errorLine(err error) int {
+	m := lineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func yamlReason(err error) string {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	s = lineRE.ReplaceAllString(s, "")
+	s = strings.TrimLeft(s, ": ")
+	return "invalid YAML: " + strings.ReplaceAll(s, "\n", " ")
+}
