@@ -25,7 +25,7 @@ func (c *client) location() (geo.Location, bool) {
 			c.loc, c.found = c.t.locator.Locate(c.addr)
 		}
 		bits := c.loc.Bits
-		if bits == 0 || !c.found {
+		if bits == 0 {
 			bits = c.addr.BitLen()
 		}
 		c.depend(bits)

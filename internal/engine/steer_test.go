@@ -96,7 +96,8 @@ func TestScopeOnSubnetMiss(t *testing.T) {
 	var resp engine.Response
 	// 198.51.0.0/16 vs rule 198.51.100.0/24: 198.51.0.0 and 198.51.100.0
 	// share 17 bits (100 = 0b01100100), so 18 bits decide the miss; the geo
-	// lookup then finds no network and depends on all 32.
+	// fake lookup then finds no network and reports no size, so the answer
+	// depends on all 32 bits.
 	q := &engine.Query{Name: "geo.dyn.test.", Type: dns.TypeA, Client: netip.MustParseAddr("198.51.0.0"), SourceBits: 16}
 	table.Answer(q, engine.AllUp{}, &seqRand{vals: []int{0}}, &resp, nil)
 	if resp.ScopeBits != 32 {

@@ -28,7 +28,8 @@ func (l Location) Code() string {
 // Locator looks up where an address is. Implementations are safe for
 // concurrent use.
 type Locator interface {
-	// Locate returns the address's location; ok is false when unknown.
+	// Locate returns the address's location; ok is false when unknown, in
+	// which case only loc.Bits may be set.
 	Locate(addr netip.Addr) (loc Location, ok bool)
 	// Source describes the data behind the lookups, for logs and explain.
 	Source() string

@@ -59,7 +59,8 @@ func (m *MMDB) Source() string {
 func (m *MMDB) Locate(addr netip.Addr) (Location, bool) {
 	res := m.db.Lookup(addr.Unmap())
 	if !res.Found() {
-		return Location{}, false
+		// The empty network's size still says how far "unknown" extends.
+		return Location{Bits: res.Prefix().Bits()}, false
 	}
 	off := res.Offset()
 	m.mu.RLock()

@@ -75,11 +75,15 @@ func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
 	if len(doc.Content) == 0 {
 		return z, nil // an empty file is an empty zone
 	}
-	root := convert(doc.Content[0])
+	conv := &converter{}
+	root := conv.convert(doc.Content[0])
 	if root.Kind != model.KindMap {
 		return nil, model.Problems{{File: file, Line: root.Line, Name: zone, Reason: "a zone file must map record names to records"}}
 	}
-	var probs model.Problems
+	probs := model.Problems(conv.probs)
+	for i := range probs {
+		probs[i].Name = zone
+	}
 	for i, name := range root.Keys {
 		for _, d := range recordsAt(root.Values[i]) {
 			rec, p := model.ParseRecord(zone, name, d)

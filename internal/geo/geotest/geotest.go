@@ -1,0 +1,72 @@
+// Package geotest builds small MaxMind DB files for tests, in the
+// GeoIP2-City layout (continent.code, country.iso_code,
+// subdivisions[0].iso_code), with github.com/maxmind/mmdbwriter.
+package geotest
+
+import (
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
+)
+
+// Network is one entry: a CIDR and where it is.
+type Network struct {
+	CIDR        string
+	Continent   string
+	Country     string
+	Subdivision string
+}
+
+// Default places the documentation ranges, which tests use as clients:
+// 192.0.2.0/24 in California, 198.51.100.0/24 in Germany, 203.0.113.0/24 in
+// Japan and 2001:db8::/32 in Australia.
+var Default = []Network{
+	{CIDR: "192.0.2.0/24", Continent: "NA", Country: "US", Subdivision: "CA"},
+	{CIDR: "198.51.100.0/24", Continent: "EU", Country: "DE"},
+	{CIDR: "203.0.113.0/24", Continent: "AS", Country: "JP"},
+	{CIDR: "2001:db8::/32", Continent: "OC", Country: "AU"},
+}
+
+// Write writes a City-layout database holding nets to path.
+func Write(path string, nets []Network) error {
+	tree, err := mmdbwriter.New(mmdbwriter.Options{
+		DatabaseType:            "GeoIP2-City",
+		IncludeReservedNetworks: true,
+		RecordSize:              28,
+	})
+	if err != nil {
+		return fmt.Errorf("creating tree: %w", err)
+	}
+	for _, n := range nets {
+		_, ipnet, err := net.ParseCIDR(n.CIDR)
+		if err != nil {
+			return fmt.Errorf("network %q: %w", n.CIDR, err)
+		}
+		if err := tree.Insert(ipnet, record(n)); err != nil {
+			return fmt.Errorf("inserting %s: %w", n.CIDR, err)
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating database: %w", err)
+	}
+	if _, err := tree.WriteTo(f); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writing database: %w", err)
+	}
+	return f.Close()
+}
+
+func record(n Network) mmdbtype.Map {
+	m := mmdbtype.Map{
+		"continent": mmdbtype.Map{"code": mmdbtype.String(n.Continent)},
+		"country":   mmdbtype.Map{"iso_code": mmdbtype.String(n.Country)},
+	}
+	if n.Subdivision != "" {
+		m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"iso_code": mmdbtype.String(n.Subdivision)}}
+	}
+	return m
+}
