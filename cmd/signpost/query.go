@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -44,7 +42,7 @@ func cmdQuery(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	tr := &engine.Trace{}
 	var resp engine.Response
-	st.table.Answer(q, engine.AllUp{}, newRand(), &resp, tr)
+	st.table.Answer(q, engine.AllUp{}, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), &resp, tr)
 	explain(stdout, st, q, &resp, tr)
 	return 0
 }
@@ -124,10 +122,4 @@ func section(w io.Writer, name string, rrs []engine.RR) {
 		rr.Header().Name = x.Owner
 		fmt.Fprintln(w, rr.String())
 	}
-}
-
-func newRand() *rand.Rand {
-	var seed [16]byte
-	_, _ = crand.Read(seed[:])
-	return rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
 }

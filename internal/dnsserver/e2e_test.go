@@ -3,7 +3,6 @@ package dnsserver_test
 import (
 	"context"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/dnsserver"
 	"github.com/signpost-dns/signpost/internal/engine"
-	"github.com/signpost-dns/signpost/internal/geo"
 	"github.com/signpost-dns/signpost/internal/geo/geotest"
 	"github.com/signpost-dns/signpost/internal/zonefile"
 )
@@ -20,15 +18,7 @@ import (
 // GeoIP database and returns its address.
 func startServer(t *testing.T) string {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "city.mmdb")
-	if err := geotest.Write(dbPath, geotest.Default); err != nil {
-		t.Fatal(err)
-	}
-	loc, err := geo.OpenMMDB(dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = loc.Close() })
+	loc := geotest.Open(t, geotest.Default)
 	zones, probs, err := zonefile.LoadDir("testdata/zones")
 	if err != nil || len(probs) > 0 {
 		t.Fatalf("zones: %v %v", err, probs)

@@ -1,7 +1,6 @@
 package dnsserver
 
 import (
-	crand "crypto/rand"
 	"encoding/binary"
 	"math/rand/v2"
 	"net/netip"
@@ -19,11 +18,10 @@ type worker struct {
 	q    engine.Query
 }
 
+// newWorker gives each goroutine its own random source, seeded from the
+// runtime's, so that picks need no lock.
 func newWorker() *worker {
-	var seed [16]byte
-	_, _ = crand.Read(seed[:])
-	src := rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:]))
-	return &worker{rnd: rand.New(src)}
+	return &worker{rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 }
 
 // request is a parsed query and what the protocol layer decided about it.

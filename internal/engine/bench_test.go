@@ -3,13 +3,11 @@ package engine_test
 import (
 	"math/rand/v2"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/engine"
-	"github.com/signpost-dns/signpost/internal/geo"
 	"github.com/signpost-dns/signpost/internal/geo/geotest"
 	"github.com/signpost-dns/signpost/internal/zonefile"
 )
@@ -17,16 +15,7 @@ import (
 // benchTable compiles the test zones with a real MMDB locator, so that geo
 // answers include the GeoIP lookup.
 func benchTable(b *testing.B) *engine.Table {
-	path := filepath.Join(b.TempDir(), "city.mmdb")
-	nets := append(geotest.Default, geotest.Network{CIDR: "100.64.0.0/16", Continent: "EU", Country: "FR"})
-	if err := geotest.Write(path, nets); err != nil {
-		b.Fatal(err)
-	}
-	loc, err := geo.OpenMMDB(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = loc.Close() })
+	loc := geotest.Open(b, append(geotest.Default, geotest.Network{CIDR: "100.64.0.0/16", Continent: "EU", Country: "FR"}))
 	zones, _, err := zonefile.LoadDir("testdata/zones")
 	if err != nil {
 		b.Fatal(err)

@@ -10,20 +10,11 @@ import (
 )
 
 func TestMMDB(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "test.mmdb")
-	nets := append(geotest.Default,
+	db := geotest.Open(t, append(geotest.Default,
 		// a database that places Turkey in Europe: signpost follows octoDNS
 		// and derives the continent from the country.
 		geotest.Network{CIDR: "100.64.0.0/10", Continent: "EU", Country: "TR"},
-	)
-	if err := geotest.Write(path, nets); err != nil {
-		t.Fatal(err)
-	}
-	db, err := geo.OpenMMDB(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	))
 	tests := []struct {
 		addr string
 		want string

@@ -181,18 +181,27 @@ func parsePoolValue(typ, id string, num int, v *Data, rs *reasons) (PoolValue, b
 type ruleState struct {
 	poolsSeen   map[string]bool
 	seenDefault bool
-	subnetsSeen []seenSubnet
-	geosSeen    []seenGeo
+	subnetsSeen seenIn[netip.Prefix]
+	geosSeen    seenIn[string]
 }
 
-type seenSubnet struct {
-	p    netip.Prefix
+// seenIn remembers, in insertion order, the rule each target was last seen
+// in, as the Python dicts octoDNS uses do.
+type seenIn[K comparable] []seen[K]
+
+type seen[K comparable] struct {
+	key  K
 	rule int
 }
 
-type seenGeo struct {
-	code string
-	rule int
+func (s *seenIn[K]) set(k K, rule int) {
+	for i := range *s {
+		if (*s)[i].key == k {
+			(*s)[i].rule = rule
+			return
+		}
+	}
+	*s = append(*s, seen[K]{k, rule})
 }
 
 // parseRules checks rules 13–30 and returns the pools rules target.
@@ -304,31 +313,19 @@ func (st *ruleState) subnets(num int, subnets *Data, rs *reasons) []netip.Prefix
 	}
 	slices.SortFunc(nets, comparePrefix)
 	for _, p := range nets {
-		for _, seen := range st.subnetsSeen {
-			if seen.p.Addr().Is4() != p.Addr().Is4() {
+		for _, prev := range st.subnetsSeen {
+			if prev.key.Addr().Is4() != p.Addr().Is4() {
 				continue
 			}
-			if p == seen.p {
-				rs.add(subnets.Line, "rule %d targets subnet %s which has previously been seen in rule %d", num, p, seen.rule)
-			} else if p.Bits() >= seen.p.Bits() && seen.p.Contains(p.Addr()) {
-				rs.add(subnets.Line, "rule %d targets subnet %s which is more specific than the previously seen %s in rule %d", num, p, seen.p, seen.rule)
+			if p == prev.key {
+				rs.add(subnets.Line, "rule %d targets subnet %s which has previously been seen in rule %d", num, p, prev.rule)
+			} else if p.Bits() >= prev.key.Bits() && prev.key.Contains(p.Addr()) {
+				rs.add(subnets.Line, "rule %d targets subnet %s which is more specific than the previously seen %s in rule %d", num, p, prev.key, prev.rule)
 			}
 		}
-		st.subnetsSeen = appendSubnet(st.subnetsSeen, seenSubnet{p, num})
+		st.subnetsSeen.set(p, num)
 	}
 	return nets
-}
-
-// appendSubnet records p as seen, replacing an equal entry as a Python dict
-// assignment would.
-func appendSubnet(seen []seenSubnet, s seenSubnet) []seenSubnet {
-	for i := range seen {
-		if seen[i].p == s.p {
-			seen[i].rule = s.rule
-			return seen
-		}
-	}
-	return append(seen, s)
 }
 
 // comparePrefix orders networks as Python's ipaddress does: IPv4 first,
@@ -369,29 +366,19 @@ func (st *ruleState) geos(num int, geos *Data, rs *reasons) []string {
 		for _, w := range why {
 			rs.add(line, "%s", w)
 		}
-		for _, seen := range st.geosSeen {
-			if code == seen.code {
-				rs.add(line, "rule %d targets geo %s which has previously been seen in rule %d", num, code, seen.rule)
-			} else if strings.HasPrefix(code, seen.code) {
-				rs.add(line, "rule %d targets geo %s which is more specific than the previously seen %s in rule %d", num, code, seen.code, seen.rule)
+		for _, prev := range st.geosSeen {
+			if code == prev.key {
+				rs.add(line, "rule %d targets geo %s which has previously been seen in rule %d", num, code, prev.rule)
+			} else if strings.HasPrefix(code, prev.key) {
+				rs.add(line, "rule %d targets geo %s which is more specific than the previously seen %s in rule %d", num, code, prev.key, prev.rule)
 			}
 		}
-		st.geosSeen = appendGeo(st.geosSeen, seenGeo{code, num})
+		st.geosSeen.set(code, num)
 		if len(why) == 0 {
 			out = append(out, code)
 		}
 	}
 	return out
-}
-
-func appendGeo(seen []seenGeo, g seenGeo) []seenGeo {
-	for i := range seen {
-		if seen[i].code == g.code {
-			seen[i].rule = g.rule
-			return seen
-		}
-	}
-	return append(seen, g)
 }
 
 // sortedKeys returns a map node's keys in sorted order, as octoDNS iterates

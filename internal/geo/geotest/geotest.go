@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
+	"testing"
 
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
+
+	"github.com/signpost-dns/signpost/internal/geo"
 )
 
 // Network is one entry: a CIDR and where it is.
@@ -69,4 +73,20 @@ func record(n Network) mmdbtype.Map {
 		m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"iso_code": mmdbtype.String(n.Subdivision)}}
 	}
 	return m
+}
+
+// Open writes nets to a database in a temporary directory and opens it; the
+// database is closed when the test ends.
+func Open(tb testing.TB, nets []Network) *geo.MMDB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "city.mmdb")
+	if err := Write(path, nets); err != nil {
+		tb.Fatal(err)
+	}
+	db, err := geo.OpenMMDB(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	return db
 }
