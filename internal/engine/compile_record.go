@@ -6,6 +6,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/signpost-dns/signpost/internal/geo"
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
@@ -72,7 +73,9 @@ func (c *compiler) dynamic(rec *model.Record) *dynamic {
 			ru.pool = i
 		}
 		for _, g := range r.Geos {
-			ru.geos = append(ru.geos, model.ParseGeoCode(g))
+			code := model.ParseGeoCode(g)
+			c.checkCoverage(rec, r, code)
+			ru.geos = append(ru.geos, code)
 		}
 		d.rules = append(d.rules, ru)
 	}
@@ -127,4 +130,14 @@ func ruleText(r *model.Rule) string {
 		return "catch-all"
 	}
 	return strings.Join(parts, ", ") + " -> " + r.Pool
+}
+
+// checkCoverage warns about geo codes the locator can never match.
+func (c *compiler) checkCoverage(rec *model.Record, r *model.Rule, code model.GeoCode) {
+	switch cov := c.t.locator.Coverage(); {
+	case cov == geo.CoverageNone:
+		c.problem(rec, true, "geo %s (pool %s) cannot match: GeoIP is off (geoip.database: none)", code, r.Pool)
+	case cov == geo.CoverageCountry && code.Subdivision != "":
+		c.problem(rec, true, "geo %s (pool %s) cannot match: %s has no subdivisions; configure a City database", code, r.Pool, c.t.locator.Source())
+	}
 }

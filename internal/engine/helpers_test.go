@@ -29,6 +29,8 @@ func (f fakeLocator) Locate(a netip.Addr) (geo.Location, bool) {
 
 func (f fakeLocator) Source() string { return "fake" }
 
+func (f fakeLocator) Coverage() geo.Coverage { return geo.CoverageSubdivision }
+
 var testLocator = fakeLocator{
 	netip.MustParsePrefix("203.0.113.0/24"): {Continent: "EU", Country: "DE"},
 	netip.MustParsePrefix("192.0.2.0/24"):   {Continent: "NA", Country: "US"},

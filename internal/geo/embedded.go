@@ -34,3 +34,6 @@ func (e *Embedded) Locate(addr netip.Addr) (Location, bool) {
 func (e *Embedded) Source() string {
 	return "embedded country data (IP2Location LITE via phuslu/iploc)"
 }
+
+// Coverage implements Locator.
+func (e *Embedded) Coverage() Coverage { return CoverageCountry }

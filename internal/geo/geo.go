@@ -33,7 +33,19 @@ type Locator interface {
 	Locate(addr netip.Addr) (loc Location, ok bool)
 	// Source describes the data behind the lookups, for logs and explain.
 	Source() string
+	// Coverage says how fine-grained the locations are.
+	Coverage() Coverage
 }
+
+// Coverage is how fine-grained a Locator's locations are.
+type Coverage uint8
+
+// Coverages, coarsest first.
+const (
+	CoverageNone        Coverage = iota // no locations at all
+	CoverageCountry                     // continent and country
+	CoverageSubdivision                 // and first-level subdivision
+)
 
 // None is a Locator that knows nothing: geo rules never match.
 type None struct{}
@@ -43,6 +55,9 @@ func (None) Locate(netip.Addr) (Location, bool) { return Location{}, false }
 
 // Source implements Locator.
 func (None) Source() string { return "none (geo rules cannot match)" }
+
+// Coverage implements Locator.
+func (None) Coverage() Coverage { return CoverageNone }
 
 // continentFor fills in the continent from the country, so that locations
 // always agree with the geo-code table validation uses.

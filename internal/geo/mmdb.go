@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/oschwald/maxminddb-golang/v2"
@@ -53,6 +54,14 @@ func (m *MMDB) Close() error { return m.db.Close() }
 // Source implements Locator.
 func (m *MMDB) Source() string {
 	return fmt.Sprintf("%s (%s)", m.path, m.db.Metadata.DatabaseType)
+}
+
+// Coverage implements Locator: City databases know subdivisions.
+func (m *MMDB) Coverage() Coverage {
+	if strings.Contains(strings.ToLower(m.db.Metadata.DatabaseType), "city") {
+		return CoverageSubdivision
+	}
+	return CoverageCountry
 }
 
 // Locate implements Locator.

@@ -58,6 +58,9 @@ func parsePools(typ string, dyn, pools *Data, out *Dynamic, rs *reasons) ([]stri
 			continue
 		}
 		exist = append(exist, id)
+		if !poolNameOK(id) {
+			rs.add(pool.Line, `pool "%s" name must be 1 to %d letters, digits, "-" or "_", to fit in a DNS label`, id, MaxPoolName)
+		}
 		p := &Pool{Name: id, Line: pool.Line}
 		p.Values = parsePoolValues(typ, id, values, rs)
 		if fb, ok := pool.Get("fallback"); ok && fb.Kind != KindNull {
@@ -404,4 +407,21 @@ func ParseSubnet(s string) (netip.Prefix, bool) {
 		return netip.Prefix{}, false
 	}
 	return p, true
+}
+
+// MaxPoolName is the longest pool name: providers put pool names in labels
+// such as _octodns-<pool>-value, and a label holds 63 bytes.
+const MaxPoolName = 48
+
+func poolNameOK(name string) bool {
+	if name == "" || len(name) > MaxPoolName {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

@@ -150,6 +150,10 @@ func TestDynamicValidation(t *testing.T) {
 		{"31 unused pool", dyn(poolsThree, "rules:\n  - geos: [EU]\n    pool: two\n  - pool: one"),
 			[]string{`unused pools: "three"`}},
 		{"31 fallback-only pool is used", dyn("pools:\n  one:\n    fallback: two\n    values: [{value: 3.3.3.3}]\n  two:\n    values: [{value: 4.4.4.4}]", "rules:\n  - pool: one"), nil},
+		{"pool name not label-safe", dyn("pools:\n  'a.b':\n    values: [{value: 3.3.3.3}]\n  "+strings.Repeat("x", 49)+":\n    values: [{value: 4.4.4.4}]",
+			"rules:\n  - geos: [EU]\n    pool: "+strings.Repeat("x", 49)+"\n  - pool: a.b"),
+			[]string{`pool "a.b" name must be 1 to 48 letters, digits, "-" or "_", to fit in a DNS label`,
+				`pool "` + strings.Repeat("x", 49) + `" name must be 1 to 48 letters, digits, "-" or "_", to fit in a DNS label`}},
 		{"many reasons together", dyn("pools: {}", "rules:\n  - pool: one"),
 			[]string{"missing pools", `rule 1 undefined pool "one"`}},
 	}
