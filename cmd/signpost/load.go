@@ -43,13 +43,18 @@ func loadZones(cfg *config.Config, loc geo.Locator, serial uint32) (*state, erro
 		return nil, err
 	}
 	st.zones, st.probs = zones, probs
-	table, cprobs := engine.Compile(zones, engine.Options{Locator: loc, Serial: serial, SOA: soaFunc(cfg)})
+	table, cprobs := engine.Compile(zones, engine.Options{Locator: loc, Serial: serial, SOA: soaFunc(cfg), Probe: probeDefaults(cfg)})
 	st.probs = append(st.probs, cprobs...)
 	if n := len(st.probs.Errors()); n > 0 {
 		return st, fmt.Errorf("%d problem(s) in zones under %s", n, cfg.Zones.Directory)
 	}
 	st.table = table
 	return st, nil
+}
+
+func probeDefaults(cfg *config.Config) model.Healthcheck {
+	h := cfg.Healthcheck
+	return model.Healthcheck{Interval: time.Duration(h.Interval), Timeout: time.Duration(h.Timeout), Failures: h.Failures, Successes: h.Successes}
 }
 
 func openLocator(c config.GeoIP) (geo.Locator, error) {

@@ -14,11 +14,14 @@ import (
 	"github.com/signpost-dns/signpost/internal/engine"
 )
 
-func cmdQuery(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("query", "query --config FILE [--client IP] [--subnet CIDR] NAME [TYPE]", stderr)
 	cfgPath := fs.String("config", "signpost.yaml", "configuration file")
 	clientFlag := fs.String("client", "", "the querying client's (or resolver's) address")
 	subnetFlag := fs.String("subnet", "", "an EDNS Client Subnet, e.g. 203.0.113.0/24; overrides --client for steering")
+	healthURL := fs.String("health", "", "where to read live health (default: the config's http.listen; \"off\" assumes every target healthy)")
+	probe := fs.Bool("probe", false, "probe every health-check target now instead of asking a running server")
+	fs.Bool("explain", true, "explain the answer (always on; accepted for clarity)")
 	pos, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -40,11 +43,36 @@ func cmdQuery(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return 1
 	}
+	h := queryHealthFor(ctx, st, *healthURL, *probe)
 	tr := &engine.Trace{}
 	var resp engine.Response
-	st.table.Answer(q, engine.AllUp{}, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), &resp, tr)
+	st.table.Answer(q, h, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())), &resp, tr)
+	fmt.Fprintf(stdout, ";; health: %s\n", h.source)
 	explain(stdout, st, q, &resp, tr)
 	return 0
+}
+
+func queryHealthFor(ctx context.Context, st *state, url string, probe bool) *queryHealth {
+	n := len(st.table.Targets())
+	switch {
+	case n == 0:
+		return newQueryHealth(0, "no value is health-checked")
+	case probe:
+		return probeNow(ctx, st.table)
+	case url == "off":
+		return newQueryHealth(n, "not consulted (--health off); obey values counted healthy")
+	}
+	if url == "" {
+		if st.cfg.HTTP.Listen == "" {
+			return newQueryHealth(n, "unknown (http.listen is off); obey values counted healthy; use --probe")
+		}
+		url = "http://" + st.cfg.HTTP.Listen + "/api/v1/health"
+	}
+	q, err := liveHealth(ctx, st.table, url)
+	if err != nil {
+		return newQueryHealth(n, fmt.Sprintf("unknown (no running signpost: %v); obey values counted healthy; use --probe", err))
+	}
+	return q
 }
 
 func buildQuery(pos []string, client, subnet string) (*engine.Query, error) {

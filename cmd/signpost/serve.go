@@ -8,9 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,16 +15,18 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/api"
 	"github.com/signpost-dns/signpost/internal/dnsserver"
+	"github.com/signpost-dns/signpost/internal/engine"
+	"github.com/signpost-dns/signpost/internal/health"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs := newFlags("serve", "serve --config FILE", stderr)
 	cfgPath := fs.String("config", "signpost.yaml", "configuration file")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	var ser serials
-	st, err := load(*cfgPath, ser.next(time.Now()))
+	a := &app{path: *cfgPath}
+	st, err := load(*cfgPath, a.ser.next(time.Now()))
 	if err != nil {
 		if st != nil {
 			printProblems(stderr, st.probs)
@@ -35,70 +34,76 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "signpost: not starting: %v\n", err)
 		return 1
 	}
-	log := newLogger(st.cfg.Log, stderr)
+	a.log = newLogger(st.cfg.Log, stderr)
 	for _, p := range st.probs {
-		log.Warn("zone warning", "problem", p.String())
+		a.log.Warn("zone warning", "problem", p.String())
 	}
-	if err := serve(ctx, st, &ser, log); err != nil {
-		log.Error("serve failed", "err", err)
+	if err := a.serve(ctx, st); err != nil {
+		a.log.Error("serve failed", "err", err)
 		return 1
 	}
 	return 0
 }
 
-func serve(ctx context.Context, st *state, ser *serials, log *slog.Logger) error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reloads := prometheus.NewCounterVec(prometheus.CounterOpts{
+// app is a running server: DNS, health checks, notifications and HTTP,
+// and the reloads that swap new zones in.
+type app struct {
+	path    string
+	ser     serials
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	reloads *prometheus.CounterVec
+	srv     *dnsserver.Server
+	checker *health.Checker
+	notify  notifier
+	cur     *state // the configuration being served; only the reload loop writes it
+}
+
+func (a *app) serve(ctx context.Context, st *state) error {
+	a.cur = st
+	a.reg = prometheus.NewRegistry()
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "signpost_reload_total", Help: "Configuration reloads, by result.",
 	}, []string{"result"})
-	reg.MustRegister(reloads)
-	srv := dnsserver.New(dnsserver.Options{
+	a.reg.MustRegister(a.reloads)
+	a.notify.start(ctx, st.cfg.Notify, a.log.With("component", "notify"))
+	a.checker = health.New(health.Options{
+		Concurrency: st.cfg.Healthcheck.Concurrency,
+		Logger:      a.log.With("component", "health"),
+		OnEvent:     a.notify.send,
+		Registerer:  a.reg,
+	})
+	view := a.checker.Sync(healthTargets(st.table))
+	a.srv = dnsserver.New(dnsserver.Options{
 		Addrs:      st.cfg.DNS.Listen,
 		MaxUDPSize: st.cfg.DNS.MaxUDPSize,
-		Logger:     log.With("component", "dns"),
-		Metrics:    dnsserver.NewMetrics(reg),
-	}, st.table)
-	if err := srv.Listen(); err != nil {
+		Logger:     a.log.With("component", "dns"),
+		Metrics:    dnsserver.NewMetrics(a.reg),
+	}, st.table, view)
+	if err := a.srv.Listen(); err != nil {
 		return err
 	}
-	log.Info("serving", "zones", len(st.table.Zones()), "geoip", st.locator.Source(), "serial", st.table.Serial())
-	stopHTTP, err := startHTTP(st.cfg.HTTP.Listen, api.New(api.Options{Ready: srv.Ready, Gatherer: reg}), log)
+	go a.checker.Run(ctx)
+	a.log.Info("serving", "zones", len(st.table.Zones()), "targets", len(st.table.Targets()),
+		"geoip", st.locator.Source(), "serial", st.table.Serial())
+	handler := api.New(api.Options{Ready: a.srv.Ready, Gatherer: a.reg, Health: a.checker.Status})
+	stopHTTP, err := startHTTP(st.cfg.HTTP.Listen, handler, a.log)
 	if err != nil {
 		return err
 	}
 	defer stopHTTP()
-	go reloadOnHUP(ctx, st, ser, srv, reloads, log)
-	return srv.Serve(ctx)
+	go a.reloadLoop(ctx)
+	return a.srv.Serve(ctx)
 }
 
-// reloadOnHUP reloads zones on SIGHUP: parse, validate and compile beside
-// the running table, then swap. A bad reload keeps the old table.
-func reloadOnHUP(ctx context.Context, st *state, ser *serials, srv *dnsserver.Server, reloads *prometheus.CounterVec, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-		}
-		next, err := loadZones(st.cfg, st.locator, ser.next(time.Now()))
-		if err != nil {
-			reloads.WithLabelValues("error").Inc()
-			if next != nil {
-				for _, p := range next.probs.Errors() {
-					log.Error("reload problem", "problem", p.String())
-				}
-			}
-			log.Error("reload failed; still serving the previous zones", "err", err)
-			continue
-		}
-		srv.Swap(next.table)
-		reloads.WithLabelValues("success").Inc()
-		log.Info("reloaded", "zones", len(next.table.Zones()), "serial", next.table.Serial())
+// healthTargets lists a table's targets for the checker, in id order.
+func healthTargets(t *engine.Table) []health.Target {
+	out := make([]health.Target, len(t.Targets()))
+	for i, tg := range t.Targets() {
+		out[i] = health.Target{Key: tg.Key, Address: tg.Value, Check: tg.Check, Records: tg.Records}
 	}
+	return out
 }
 
 func startHTTP(addr string, h http.Handler, log *slog.Logger) (func(), error) {

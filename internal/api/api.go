@@ -3,10 +3,13 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/signpost-dns/signpost/internal/health"
 )
 
 // Options configure the handler. The zero value serves /healthz as always
@@ -16,6 +19,8 @@ type Options struct {
 	Ready func() bool
 	// Gatherer supplies /metrics.
 	Gatherer prometheus.Gatherer
+	// Health supplies GET /api/v1/health; nil serves an empty list.
+	Health func() []health.TargetStatus
 }
 
 // New returns the HTTP handler.
@@ -35,5 +40,20 @@ func New(opts Options) http.Handler {
 		g = prometheus.NewRegistry()
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /api/v1/health", func(w http.ResponseWriter, _ *http.Request) {
+		list := []health.TargetStatus{}
+		if opts.Health != nil {
+			list = opts.Health()
+		}
+		writeJSON(w, http.StatusOK, list)
+	})
 	return mux
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
 }

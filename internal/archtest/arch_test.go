@@ -24,6 +24,8 @@ var allowed = map[string][]string{
 	"internal/zonefile":    {"internal/model"},
 	"internal/engine":      {"internal/model", "internal/geo"},
 	"internal/dnsserver":   {"internal/engine", "internal/geo", "internal/model"},
+	"internal/health":      {"internal/model"},
+	"internal/notify":      {"internal/health"},
 	"internal/api":         {"internal/model", "internal/store", "internal/plan", "internal/health"},
 	"internal/archtest":    {},
 }

@@ -18,11 +18,13 @@ import (
 
 // Config is the whole of signpost.yaml.
 type Config struct {
-	DNS   DNS   `yaml:"dns"`
-	HTTP  HTTP  `yaml:"http"`
-	GeoIP GeoIP `yaml:"geoip"`
-	Zones Zones `yaml:"zones"`
-	Log   Log   `yaml:"log"`
+	DNS         DNS         `yaml:"dns"`
+	HTTP        HTTP        `yaml:"http"`
+	GeoIP       GeoIP       `yaml:"geoip"`
+	Zones       Zones       `yaml:"zones"`
+	Healthcheck Healthcheck `yaml:"healthcheck"`
+	Notify      Notify      `yaml:"notify"`
+	Log         Log         `yaml:"log"`
 
 	// Path is the file the configuration was read from.
 	Path string `yaml:"-"`
@@ -54,6 +56,43 @@ type Zones struct {
 	Directory string          `yaml:"directory"`
 	SOA       SOA             `yaml:"soa"`
 	Overrides map[string]Zone `yaml:"overrides"`
+	// Watch reloads when a file in Directory changes, checked every
+	// WatchInterval. SIGHUP reloads either way.
+	Watch         bool     `yaml:"watch"`
+	WatchInterval Duration `yaml:"watch_interval"`
+}
+
+// Healthcheck holds the probe defaults; records override them under
+// octodns.signpost.healthcheck.
+type Healthcheck struct {
+	Interval    Duration `yaml:"interval"`
+	Timeout     Duration `yaml:"timeout"`     // must be below interval
+	Failures    int      `yaml:"failures"`    // consecutive failures before down
+	Successes   int      `yaml:"successes"`   // consecutive successes before up
+	Concurrency int      `yaml:"concurrency"` // probes in flight at once
+}
+
+// Notify configures where health transitions are reported.
+type Notify struct {
+	Webhooks []Webhook `yaml:"webhooks"`
+	Email    *Email    `yaml:"email"`
+}
+
+// Webhook receives a JSON POST for each transition.
+type Webhook struct {
+	URL     string   `yaml:"url"`
+	Events  []string `yaml:"events"` // up, down; empty means both
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Email sends a mail for each transition through an SMTP server.
+type Email struct {
+	SMTP     string   `yaml:"smtp"` // host:port
+	From     string   `yaml:"from"`
+	To       []string `yaml:"to"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"` // env/NAME reads the environment
+	On       []string `yaml:"on"`       // up, down; empty means both
 }
 
 // Zone holds per-zone settings.
@@ -103,8 +142,12 @@ func Default() Config {
 	return Config{
 		DNS:   DNS{Listen: []string{"127.0.0.1:1053"}, MaxUDPSize: 1232},
 		HTTP:  HTTP{Listen: "127.0.0.1:8053"},
-		Zones: Zones{Directory: "zones"},
-		Log:   Log{Format: "text", Level: "info"},
+		Zones: Zones{Directory: "zones", WatchInterval: Duration(2 * time.Second)},
+		Healthcheck: Healthcheck{
+			Interval: Duration(10 * time.Second), Timeout: Duration(2 * time.Second),
+			Failures: 3, Successes: 2, Concurrency: 256,
+		},
+		Log: Log{Format: "text", Level: "info"},
 	}
 }
 
@@ -152,12 +195,66 @@ func (c *Config) check() error {
 	default:
 		errs = append(errs, fmt.Errorf("log.level: %q is not debug, info, warn or error", c.Log.Level))
 	}
+	errs = append(errs, c.Healthcheck.check()...)
+	errs = append(errs, c.Notify.check()...)
 	for name := range c.Zones.Overrides {
 		if !strings.HasSuffix(name, ".") {
 			errs = append(errs, fmt.Errorf("zones.overrides: zone %q must end with a dot", name))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (h Healthcheck) check() []error {
+	var errs []error
+	if h.Interval < Duration(100*time.Millisecond) {
+		errs = append(errs, fmt.Errorf("healthcheck.interval: %s is below 100ms", time.Duration(h.Interval)))
+	}
+	if h.Timeout <= 0 || h.Timeout >= h.Interval {
+		errs = append(errs, fmt.Errorf("healthcheck.timeout: %s must be above 0 and below the interval %s", time.Duration(h.Timeout), time.Duration(h.Interval)))
+	}
+	if h.Failures < 1 || h.Successes < 1 {
+		errs = append(errs, errors.New("healthcheck.failures and healthcheck.successes must be at least 1"))
+	}
+	if h.Concurrency < 1 {
+		errs = append(errs, errors.New("healthcheck.concurrency must be at least 1"))
+	}
+	return errs
+}
+
+func (n Notify) check() []error {
+	var errs []error
+	for i, w := range n.Webhooks {
+		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") {
+			errs = append(errs, fmt.Errorf("notify.webhooks[%d].url: %q is not an http(s) URL", i, w.URL))
+		}
+		errs = append(errs, checkEvents(fmt.Sprintf("notify.webhooks[%d].events", i), w.Events)...)
+	}
+	if e := n.Email; e != nil {
+		if e.SMTP == "" || e.From == "" || len(e.To) == 0 {
+			errs = append(errs, errors.New("notify.email: smtp, from and to are required"))
+		}
+		errs = append(errs, checkEvents("notify.email.on", e.On)...)
+	}
+	return errs
+}
+
+func checkEvents(where string, evs []string) []error {
+	var errs []error
+	for _, e := range evs {
+		if e != "up" && e != "down" {
+			errs = append(errs, fmt.Errorf("%s: %q is not up or down", where, e))
+		}
+	}
+	return errs
+}
+
+// Secret resolves an octoDNS-style env/NAME reference.
+func Secret(v string) string {
+	if name, ok := strings.CutPrefix(v, "env/"); ok {
+		return os.Getenv(name)
+	}
+	return v
 }
 
 func (c *Config) resolve(dir string) {

@@ -23,6 +23,10 @@ func TestParseDefaults(t *testing.T) {
 	if c.GeoIP.Database != "" {
 		t.Errorf("geoip database %q, want embedded default", c.GeoIP.Database)
 	}
+	h := c.Healthcheck
+	if time.Duration(h.Interval) != 10*time.Second || time.Duration(h.Timeout) != 2*time.Second || h.Failures != 3 || h.Successes != 2 {
+		t.Errorf("healthcheck defaults: %+v", h)
+	}
 }
 
 func TestParse(t *testing.T) {
@@ -65,6 +69,10 @@ func TestParseErrors(t *testing.T) {
 		{"bad log format", "log: {format: xml}\n", `log.format: "xml" is not text or json`},
 		{"no listeners", "dns: {listen: []}\n", "dns.listen: at least one address is required"},
 		{"udp size", "dns: {max_udp_size: 100}\n", "dns.max_udp_size: 100 is outside 512..65535"},
+		{"timeout not below interval", "healthcheck: {interval: 1s, timeout: 1s}\n", "healthcheck.timeout: 1s must be above 0 and below the interval 1s"},
+		{"webhook url", "notify:\n  webhooks:\n    - url: ftp://x\n", `notify.webhooks[0].url: "ftp://x" is not an http(s) URL`},
+		{"webhook events", "notify:\n  webhooks:\n    - url: http://127.0.0.1:1/\n      events: [sideways]\n", `notify.webhooks[0].events: "sideways" is not up or down`},
+		{"email incomplete", "notify:\n  email: {smtp: '127.0.0.1:25'}\n", "notify.email: smtp, from and to are required"},
 		{"override without dot", "zones: {overrides: {example.com: {}}}\n", `zone "example.com" must end with a dot`},
 	}
 	for _, tc := range tests {

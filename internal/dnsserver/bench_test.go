@@ -18,7 +18,7 @@ func BenchmarkRespond(b *testing.B) {
 		b.Fatal(err)
 	}
 	table, _ := engine.Compile(zones, engine.Options{Serial: 1})
-	s := New(Options{}, table)
+	s := New(Options{}, table, nil)
 	for _, c := range []struct {
 		name string
 		ecs  bool

@@ -27,7 +27,7 @@ func startServer(t *testing.T) string {
 	if len(cprobs) > 0 {
 		t.Fatal(cprobs)
 	}
-	srv := dnsserver.New(dnsserver.Options{Addrs: []string{"127.0.0.1:0"}}, table)
+	srv := dnsserver.New(dnsserver.Options{Addrs: []string{"127.0.0.1:0"}}, table, nil)
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
 	}

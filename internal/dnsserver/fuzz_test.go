@@ -16,7 +16,7 @@ func fuzzServer(f *testing.F) *Server {
 		f.Fatal(err)
 	}
 	table, _ := engine.Compile(zones, engine.Options{Serial: 1})
-	return New(Options{}, table)
+	return New(Options{}, table, nil)
 }
 
 func seed(f *testing.F, name string, qtype uint16, edit func(*dns.Msg)) {

@@ -56,7 +56,8 @@ func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte
 	}
 	q := m.Question[0]
 	w.q = engine.Query{Name: q.Name, Type: q.Qtype, Client: req.client, SourceBits: req.srcBits}
-	s.table.Load().Answer(&w.q, s.opts.Health, w.rnd, &w.resp, nil)
+	live := s.live.Load()
+	live.table.Answer(&w.q, live.health, w.rnd, &w.resp, nil)
 	fill(reply, &w.resp)
 	if req.ecs != nil {
 		req.ecs.SourceScope = uint8(min(w.resp.ScopeBits, req.srcBits))

@@ -23,7 +23,6 @@ import (
 type Options struct {
 	Addrs      []string      // host:port; UDP and TCP on each
 	MaxUDPSize int           // cap on EDNS0 buffer sizes; default 1232
-	Health     engine.Health // nil: every target is up
 	Logger     *slog.Logger  // nil: discard
 	Metrics    *Metrics      // nil: none
 	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
@@ -32,9 +31,9 @@ type Options struct {
 
 // Server is an authoritative DNS server.
 type Server struct {
-	opts  Options
-	table atomic.Pointer[engine.Table]
-	log   *slog.Logger
+	opts Options
+	live atomic.Pointer[snapshot]
+	log  *slog.Logger
 
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
@@ -44,13 +43,18 @@ type Server struct {
 	ready atomic.Bool
 }
 
-// New returns a server that answers from t.
-func New(opts Options, t *engine.Table) *Server {
+// snapshot is a table and the health view aligned with its target ids;
+// they are swapped together.
+type snapshot struct {
+	table  *engine.Table
+	health engine.Health
+}
+
+// New returns a server that answers from t with health h (nil: every
+// target is up).
+func New(opts Options, t *engine.Table, h engine.Health) *Server {
 	if opts.MaxUDPSize == 0 {
 		opts.MaxUDPSize = 1232
-	}
-	if opts.Health == nil {
-		opts.Health = engine.AllUp{}
 	}
 	if opts.TCPIdle == 0 {
 		opts.TCPIdle = 10 * time.Second
@@ -63,16 +67,21 @@ func New(opts Options, t *engine.Table) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{opts: opts, log: log}
-	s.table.Store(t)
+	s.Swap(t, h)
 	return s
 }
 
-// Swap replaces the table answers come from. Queries in flight finish on
-// the table they started with.
-func (s *Server) Swap(t *engine.Table) { s.table.Store(t) }
+// Swap replaces the table answers come from and its health view. Queries
+// in flight finish on the pair they started with.
+func (s *Server) Swap(t *engine.Table, h engine.Health) {
+	if h == nil {
+		h = engine.AllUp{}
+	}
+	s.live.Store(&snapshot{table: t, health: h})
+}
 
 // Table returns the table being served.
-func (s *Server) Table() *engine.Table { return s.table.Load() }
+func (s *Server) Table() *engine.Table { return s.live.Load().table }
 
 // Ready reports whether the server is listening.
 func (s *Server) Ready() bool { return s.ready.Load() }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -33,6 +34,15 @@ type Options struct {
 	Locator geo.Locator           // nil: geo rules never match
 	Serial  uint32                // SOA serial of every zone
 	SOA     func(zone string) SOA // nil: DefaultSOA for every zone
+	// Probe supplies the timing and thresholds records leave out
+	// (Interval, Timeout, Failures, Successes); zero fields take
+	// DefaultProbe's.
+	Probe model.Healthcheck
+}
+
+// DefaultProbe returns the probe timing used where nothing is configured.
+func DefaultProbe() model.Healthcheck {
+	return model.Healthcheck{Interval: 10 * time.Second, Timeout: 2 * time.Second, Failures: 3, Successes: 2}
 }
 
 // Compile builds a table from validated zones. The problems it returns are
@@ -43,7 +53,7 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 	if t.locator == nil {
 		t.locator = geo.None{}
 	}
-	c := &compiler{t: t, targetIDs: map[string]int{}}
+	c := &compiler{t: t, targetIDs: map[string]int{}, probe: fillTiming(opts.Probe, DefaultProbe())}
 	for _, mz := range zones {
 		soa := DefaultSOA()
 		if opts.SOA != nil {
@@ -57,6 +67,7 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 
 type compiler struct {
 	t         *Table
+	probe     model.Healthcheck
 	targetIDs map[string]int
 	probs     model.Problems
 	file      string

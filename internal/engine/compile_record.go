@@ -92,32 +92,87 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 	if cn, ok := rr.(*dns.CNAME); ok {
 		v.cname = strings.ToLower(cn.Target)
 	}
-	if pv.Status == model.StatusObey {
+	if pv.Status == model.StatusObey && rec.Healthcheck.Protocol != "UDP" {
 		v.target = c.target(rec, pv.Value)
 	}
 	return v, true
 }
 
 // target returns the id of the health-check target for value, adding it
-// when it is new. One target serves every record and pool that uses it.
+// when it is new. One target serves every record and pool that uses it;
+// when their timings differ, the target takes the strictest of each.
 func (c *compiler) target(rec *model.Record, val string) int {
-	hc := rec.Healthcheck
-	if hc.Host == "" {
-		hc.Host = strings.TrimSuffix(rec.FQDN(), ".")
+	hc := normalizeCheck(rec, fillTiming(rec.Healthcheck, c.probe))
+	if hc.Timeout >= hc.Interval {
+		c.problem(rec, false, "health check timeout %s must be below its interval %s", hc.Timeout, hc.Interval)
 	}
-	key := fmt.Sprintf("%s|%s|%d|%s|%s", val, hc.Protocol, hc.Port, hc.Host, hc.Path)
+	key := targetKey(val, hc)
 	id, ok := c.targetIDs[key]
 	if !ok {
 		id = len(c.t.targets)
 		c.targetIDs[key] = id
-		c.t.targets = append(c.t.targets, Target{Value: val, Check: hc})
+		c.t.targets = append(c.t.targets, Target{Key: key, Value: val, Check: hc})
 	}
 	t := &c.t.targets[id]
+	t.Check = strictest(t.Check, hc)
 	label := rec.FQDN() + " " + rec.Type
 	if len(t.Records) == 0 || t.Records[len(t.Records)-1] != label {
 		t.Records = append(t.Records, label)
 	}
 	return id
+}
+
+// normalizeCheck fills the host and clears what the protocol does not use,
+// so that equal probes have equal keys.
+func normalizeCheck(rec *model.Record, hc model.Healthcheck) model.Healthcheck {
+	switch hc.Protocol {
+	case "HTTP", "HTTPS":
+		if hc.Host == "" {
+			hc.Host = strings.TrimSuffix(rec.FQDN(), ".")
+		}
+	case "ICMP":
+		hc.Port = 0
+		fallthrough
+	default:
+		hc.Host, hc.Path, hc.ExpectStatus, hc.ExpectBody = "", "", nil, ""
+	}
+	return hc
+}
+
+func targetKey(val string, hc model.Healthcheck) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%s|%d|%s|%s|", val, hc.Protocol, hc.Port, hc.Host, hc.Path)
+	for _, r := range hc.ExpectStatus {
+		fmt.Fprintf(&b, "%d-%d,", r.Lo, r.Hi)
+	}
+	b.WriteString("|" + hc.ExpectBody)
+	return b.String()
+}
+
+// fillTiming takes each zero timing field of hc from def.
+func fillTiming(hc, def model.Healthcheck) model.Healthcheck {
+	if hc.Interval == 0 {
+		hc.Interval = def.Interval
+	}
+	if hc.Timeout == 0 {
+		hc.Timeout = def.Timeout
+	}
+	if hc.Failures == 0 {
+		hc.Failures = def.Failures
+	}
+	if hc.Successes == 0 {
+		hc.Successes = def.Successes
+	}
+	return hc
+}
+
+func strictest(a, b model.Healthcheck) model.Healthcheck {
+	a.Interval = min(a.Interval, b.Interval)
+	a.Timeout = min(a.Timeout, b.Timeout)
+	a.Failures = min(a.Failures, b.Failures)
+	a.Successes = min(a.Successes, b.Successes)
+	a.InitialDown = a.InitialDown || b.InitialDown
+	return a
 }
 
 func ruleText(r *model.Rule) string {

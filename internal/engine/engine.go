@@ -19,6 +19,13 @@ type Health interface {
 	Up(target int) bool
 }
 
+// HealthExplainer is a Health that can also say why a target is where it
+// is; explanations use it when available.
+type HealthExplainer interface {
+	Health
+	Explain(target int) string
+}
+
 // AllUp is a Health under which every target is up.
 type AllUp struct{}
 

@@ -23,8 +23,11 @@ type Table struct {
 // CNAME values) probed with one spec. The health package probes each once,
 // however many records use it.
 type Target struct {
+	// Key identifies the target across reloads: value, protocol, port,
+	// host, path and expectations.
+	Key     string
 	Value   string
-	Check   model.Healthcheck // Host filled in
+	Check   model.Healthcheck // defaults filled in
 	Records []string          // "fqdn TYPE" of every record that uses it
 }
 

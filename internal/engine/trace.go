@@ -35,5 +35,8 @@ func traceValue(tr *Trace, p *pool, v *value, h Health) {
 	case v.target >= 0:
 		why = "eligible: healthy"
 	}
+	if he, ok := h.(HealthExplainer); ok && v.target >= 0 && v.status == model.StatusObey {
+		why += " (" + he.Explain(v.target) + ")"
+	}
 	tr.addf("pool %s value %s weight %d status %s: %s", p.name, v.text, v.weight, v.status, why)
 }

@@ -66,7 +66,7 @@ func finish(rec *Record, rs *reasons, warn bool) Problems {
 		if line == 0 {
 			line = rec.Line
 		}
-		out = append(out, Problem{Line: line, Name: rec.FQDN(), Type: rec.Type, Reason: r.text, Warning: warn})
+		out = append(out, Problem{Line: line, Name: rec.FQDN(), Type: rec.Type, Reason: r.text, Warning: warn || r.warn})
 	}
 	return out
 }
@@ -235,8 +235,11 @@ func parseHealthcheck(rec *Record, hc *Data, rs *reasons) {
 		case "protocol":
 			p := v.Text
 			switch p {
-			case "HTTP", "HTTPS", "TCP", "ICMP", "UDP":
+			case "HTTP", "HTTPS", "TCP", "ICMP":
 				rec.Healthcheck.Protocol = p
+			case "UDP":
+				rec.Healthcheck.Protocol = p
+				rs.warn(v.Line, "UDP health checks are not supported by signpost; the values are treated as healthy")
 			default:
 				rs.add(v.Line, "invalid healthcheck protocol")
 			}
@@ -272,6 +275,8 @@ func parseSignpost(rec *Record, sp *Data, rs *reasons) {
 				continue
 			}
 			rec.Signpost.Answers = int(n)
+		case "healthcheck":
+			parseProbeOptions(&rec.Healthcheck, v, rs)
 		default:
 			rs.add(v.Line, "unknown key %q in octodns.signpost", k)
 		}

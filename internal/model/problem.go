@@ -78,8 +78,14 @@ type reasons struct {
 type reason struct {
 	line int
 	text string
+	warn bool
 }
 
 func (r *reasons) add(line int, format string, args ...any) {
 	r.list = append(r.list, reason{line: line, text: fmt.Sprintf(format, args...)})
+}
+
+// warn adds a reason that is a warning even on a strict record.
+func (r *reasons) warn(line int, format string, args ...any) {
+	r.list = append(r.list, reason{line: line, text: fmt.Sprintf(format, args...), warn: true})
 }

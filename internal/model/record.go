@@ -3,6 +3,7 @@ package model
 import (
 	"net/netip"
 	"strings"
+	"time"
 )
 
 // Status is a pool value's serving status.
@@ -110,13 +111,35 @@ type Rule struct {
 // CatchAll reports whether r matches every client.
 func (r *Rule) CatchAll() bool { return len(r.Subnets) == 0 && len(r.Geos) == 0 }
 
-// Healthcheck is the probe spec from octodns.healthcheck.
+// Healthcheck is the probe spec: octodns.healthcheck (protocol, host, path,
+// port) plus signpost's own octodns.signpost.healthcheck options.
 type Healthcheck struct {
 	Protocol string // HTTP, HTTPS, TCP, ICMP or UDP
 	Host     string // Host header and SNI; "" means the record's fqdn
 	Path     string
 	Port     uint16
+
+	// Timing and thresholds; zero means the configured default.
+	Interval  time.Duration
+	Timeout   time.Duration
+	Failures  int // consecutive failures before a target is down
+	Successes int // consecutive successes before it is up again
+
+	// ExpectStatus lists the HTTP statuses that pass; empty means 2xx and
+	// 3xx, as Route53 counts them.
+	ExpectStatus []StatusRange
+	// ExpectBody must appear in the first 5120 bytes of an HTTP body.
+	ExpectBody string
+	// InitialDown makes a target count as down until its first result
+	// (fail-closed); by default it counts as up (fail-open).
+	InitialDown bool
 }
+
+// StatusRange is an inclusive range of HTTP status codes.
+type StatusRange struct{ Lo, Hi int }
+
+// Contains reports whether code is in the range.
+func (r StatusRange) Contains(code int) bool { return code >= r.Lo && code <= r.Hi }
 
 // SignpostOptions are signpost-only record options, kept under
 // octodns.signpost so that zone files stay valid for octoDNS.
