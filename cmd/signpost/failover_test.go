@@ -86,11 +86,7 @@ func backends(t *testing.T) ([]*flipper, string) {
 	return nil, ""
 }
 
-const failoverZone = `'':
-  type: NS
-  values: [ns1.example.com.]
-ns1: {type: A, value: 127.0.0.1}
-www:
+const failoverZone = apex + `www:
   type: A
   values: [127.0.0.99]
   octodns:

@@ -68,11 +68,14 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-const zoneV1 = `'':
+// apex is the start every test zone shares.
+const apex = `'':
   type: NS
   values: [ns1.example.com.]
 ns1: {type: A, value: 127.0.0.1}
-www:
+`
+
+const zoneV1 = apex + `www:
   type: A
   values: [127.0.0.9]
   dynamic:
@@ -271,4 +274,25 @@ func TestServeReloadAndShutdown(t *testing.T) {
 	if a := dnsA(t, dnsAddr, "www.example.com."); a != nil {
 		t.Errorf("still answering after shutdown: %v", a)
 	}
+}
+
+func TestServeWatchesZones(t *testing.T) {
+	dnsAddr := freePort(t)
+	cfg := workspace(t, dnsAddr, "", zoneV1)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "  watch: true\n  watch_interval: 100ms") // continues the zones: block
+	f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, io.Discard) }()
+	waitFor(t, "first answer", func() bool { a := dnsA(t, dnsAddr, "www.example.com."); return len(a) == 1 && a[0] == "127.0.1.1" })
+	zonePath := filepath.Join(filepath.Dir(cfg), "zones", "example.com.yaml")
+	writeFile(t, zonePath, strings.Replace(zoneV1, "127.0.1.1", "127.0.1.8", 1))
+	waitFor(t, "watched reload", func() bool { a := dnsA(t, dnsAddr, "www.example.com."); return len(a) == 1 && a[0] == "127.0.1.8" })
+	cancel()
+	<-done
 }
