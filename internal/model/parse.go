@@ -210,6 +210,16 @@ func parseMeta(rec *Record, d *Data, rs *reasons) {
 	if sp, ok := meta.Get("signpost"); ok {
 		parseSignpost(rec, sp, rs)
 	}
+	for i, k := range meta.Keys {
+		switch k {
+		case "lenient", "ignored", "healthcheck", "signpost", "included", "excluded":
+		default:
+			if rec.Providers == nil {
+				rec.Providers = map[string]*Data{}
+			}
+			rec.Providers[k] = meta.Values[i]
+		}
+	}
 }
 
 func boolKey(m *Data, key string, rs *reasons) bool {

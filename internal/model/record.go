@@ -51,6 +51,9 @@ type Record struct {
 	Signpost    SignpostOptions
 	Lenient     bool
 	Ignored     bool
+	// Providers holds provider-specific octodns blocks (octodns.route53,
+	// ...) for the providers to read and check.
+	Providers map[string]*Data
 
 	Line int // source line of the record
 }

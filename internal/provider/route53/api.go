@@ -1,0 +1,112 @@
+package route53
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/smithy-go"
+	"golang.org/x/time/rate"
+)
+
+// API is the part of the Route53 API signpost uses. *route53.Client
+// satisfies it, and so does the fake in r53fake.
+type API interface {
+	ListHostedZonesByName(context.Context, *route53.ListHostedZonesByNameInput, ...func(*route53.Options)) (*route53.ListHostedZonesByNameOutput, error)
+	CreateHostedZone(context.Context, *route53.CreateHostedZoneInput, ...func(*route53.Options)) (*route53.CreateHostedZoneOutput, error)
+	ListResourceRecordSets(context.Context, *route53.ListResourceRecordSetsInput, ...func(*route53.Options)) (*route53.ListResourceRecordSetsOutput, error)
+	ChangeResourceRecordSets(context.Context, *route53.ChangeResourceRecordSetsInput, ...func(*route53.Options)) (*route53.ChangeResourceRecordSetsOutput, error)
+	ListHealthChecks(context.Context, *route53.ListHealthChecksInput, ...func(*route53.Options)) (*route53.ListHealthChecksOutput, error)
+	CreateHealthCheck(context.Context, *route53.CreateHealthCheckInput, ...func(*route53.Options)) (*route53.CreateHealthCheckOutput, error)
+	DeleteHealthCheck(context.Context, *route53.DeleteHealthCheckInput, ...func(*route53.Options)) (*route53.DeleteHealthCheckOutput, error)
+	ChangeTagsForResource(context.Context, *route53.ChangeTagsForResourceInput, ...func(*route53.Options)) (*route53.ChangeTagsForResourceOutput, error)
+	ListCidrCollections(context.Context, *route53.ListCidrCollectionsInput, ...func(*route53.Options)) (*route53.ListCidrCollectionsOutput, error)
+	CreateCidrCollection(context.Context, *route53.CreateCidrCollectionInput, ...func(*route53.Options)) (*route53.CreateCidrCollectionOutput, error)
+	ChangeCidrCollection(context.Context, *route53.ChangeCidrCollectionInput, ...func(*route53.Options)) (*route53.ChangeCidrCollectionOutput, error)
+}
+
+// retryable error codes: throttling and a zone still busy with the last
+// change. 5xx responses are retried too.
+var retryable = map[string]bool{"Throttling": true, "ThrottlingException": true, "PriorRequestNotComplete": true, "RequestLimitExceeded": true}
+
+// client calls the API under a token bucket, retries what is worth
+// retrying with exponential backoff and jitter, and counts calls.
+type client struct {
+	api      API
+	lim      *rate.Limiter
+	attempts int
+	backoff  time.Duration
+	sleep    func(context.Context, time.Duration) error
+
+	mu    sync.Mutex // protects calls
+	calls map[string]int
+}
+
+func newClient(api API, rps float64, attempts int, backoff time.Duration) *client {
+	return &client{api: api, lim: rate.NewLimiter(rate.Limit(rps), 1), attempts: attempts, backoff: backoff, sleep: sleepCtx, calls: map[string]int{}}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Calls returns how many requests each operation made, retries included.
+func (c *client) Calls() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.calls))
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// call runs one API operation with rate limiting and retries.
+func call[In, Out any](ctx context.Context, c *client, op string, fn func(context.Context, In, ...func(*route53.Options)) (Out, error), in In) (Out, error) {
+	var zero Out
+	wait := c.backoff
+	for attempt := 1; ; attempt++ {
+		if err := c.lim.Wait(ctx); err != nil {
+			return zero, err
+		}
+		c.mu.Lock()
+		c.calls[op]++
+		c.mu.Unlock()
+		out, err := fn(ctx, in)
+		if err == nil || !shouldRetry(err) || attempt >= c.attempts {
+			return out, err
+		}
+		jittered := wait/2 + time.Duration(rand.Int64N(int64(wait)+1))
+		if err := c.sleep(ctx, jittered); err != nil {
+			return zero, err
+		}
+		wait = min(2*wait, 20*time.Second)
+	}
+}
+
+func shouldRetry(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && retryable[ae.ErrorCode()] {
+		return true
+	}
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() >= http.StatusInternalServerError
+}
+
+// str and friends shorten the SDK's pointer fields.
+var (
+	str = aws.String
+)

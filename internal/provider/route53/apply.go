@@ -1,0 +1,224 @@
+package route53
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/signpost-dns/signpost/internal/plan"
+)
+
+// Apply implements provider.Provider: it checks that the zone is as the
+// plan found it, creates the zone and health checks the plan needs, sends
+// the record changes in dependency order and in batches within Route53's
+// limits, then deletes the health checks nothing uses any more.
+func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
+	st, err := p.read(ctx, zp.Zone)
+	if err != nil {
+		return err
+	}
+	if fingerprint(st) != zp.State {
+		return fmt.Errorf("%s: %w", zp.Zone, plan.ErrStale)
+	}
+	zoneID := st.zoneID
+	if zoneID == "" {
+		if zoneID, err = p.createZone(ctx, zp.Zone); err != nil {
+			return err
+		}
+	}
+	if err := p.ensureCIDR(ctx, zp.CIDRLocations, st); err != nil {
+		return err
+	}
+	created, err := p.createChecks(ctx, zp.CreateChecks)
+	if err != nil {
+		return err
+	}
+	batches, err := batch(zp.Changes, p.opts.MaxChanges)
+	if err != nil {
+		return fmt.Errorf("%s: %w", zp.Zone, err)
+	}
+	for i, b := range batches {
+		if err := p.send(ctx, zoneID, b, created, st.cidrIDs); err != nil {
+			return fmt.Errorf("%s: change batch %d of %d: %w", zp.Zone, i+1, len(batches), err)
+		}
+	}
+	for _, id := range zp.DeleteChecks {
+		_, err := call(ctx, p.c, "DeleteHealthCheck", p.c.api.DeleteHealthCheck, &route53.DeleteHealthCheckInput{HealthCheckId: aws.String(id)})
+		var gone *types.NoSuchHealthCheck
+		if err != nil && !errors.As(err, &gone) {
+			return fmt.Errorf("%s: deleting unused health check %s: %w", zp.Zone, id, err)
+		}
+	}
+	return nil
+}
+
+// createZone creates a public hosted zone. Its CallerReference is stored
+// before the call, so a retry after a failure reuses it and cannot create
+// a second zone.
+func (p *Provider) createZone(ctx context.Context, zone string) (string, error) {
+	ref, ok := p.opts.Refs.Get(zone)
+	if !ok {
+		ref = "signpost:" + zone + ":" + randomHex(16)
+		if err := p.opts.Refs.Put(zone, ref); err != nil {
+			return "", fmt.Errorf("saving the caller reference of %s: %w", zone, err)
+		}
+	}
+	out, err := call(ctx, p.c, "CreateHostedZone", p.c.api.CreateHostedZone,
+		&route53.CreateHostedZoneInput{Name: aws.String(zone), CallerReference: aws.String(ref)})
+	var exists *types.HostedZoneAlreadyExists
+	if errors.As(err, &exists) {
+		if id, lerr := p.zoneID(ctx, zone); lerr == nil && id != "" {
+			return id, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("creating hosted zone %s: %w", zone, err)
+	}
+	return strings.TrimPrefix(aws.ToString(out.HostedZone.Id), "/hostedzone/"), nil
+}
+
+// createChecks creates planned health checks and tags them; it returns
+// "new:<ref>" -> id. A check whose reference already exists (a retried
+// apply) is found and reused.
+func (p *Provider) createChecks(ctx context.Context, checks []plan.HealthCheck) (map[string]string, error) {
+	out := map[string]string{}
+	for _, h := range checks {
+		res, err := call(ctx, p.c, "CreateHealthCheck", p.c.api.CreateHealthCheck,
+			&route53.CreateHealthCheckInput{CallerReference: aws.String(h.Reference), HealthCheckConfig: configFromPlan(h)})
+		if err != nil {
+			return nil, fmt.Errorf("creating health check for %s %s: %w", h.Record, h.Value, err)
+		}
+		id := aws.ToString(res.HealthCheck.Id)
+		out["new:"+h.Reference] = id
+		_, err = call(ctx, p.c, "ChangeTagsForResource", p.c.api.ChangeTagsForResource, &route53.ChangeTagsForResourceInput{
+			ResourceId: aws.String(id), ResourceType: types.TagResourceTypeHealthcheck,
+			AddTags: []types.Tag{{Key: aws.String("Name"), Value: aws.String(h.Tag)}}})
+		if err != nil {
+			return nil, fmt.Errorf("tagging health check %s: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+func (p *Provider) ensureCIDR(ctx context.Context, locs map[string][]string, st *state) error {
+	if len(locs) == 0 {
+		return nil
+	}
+	id, ok := st.cidrIDs[cidrCollection]
+	if !ok {
+		out, err := call(ctx, p.c, "CreateCidrCollection", p.c.api.CreateCidrCollection,
+			&route53.CreateCidrCollectionInput{Name: aws.String(cidrCollection), CallerReference: aws.String("signpost:" + randomHex(16))})
+		if err != nil {
+			return fmt.Errorf("creating CIDR collection: %w", err)
+		}
+		id = aws.ToString(out.Collection.Id)
+		st.cidrIDs[cidrCollection] = id
+	}
+	var changes []types.CidrCollectionChange
+	for _, name := range slices.Sorted(mapKeys(locs)) {
+		changes = append(changes, types.CidrCollectionChange{Action: types.CidrCollectionChangeActionPut, LocationName: aws.String(name), CidrList: locs[name]})
+	}
+	_, err := call(ctx, p.c, "ChangeCidrCollection", p.c.api.ChangeCidrCollection,
+		&route53.ChangeCidrCollectionInput{Id: aws.String(id), Changes: changes})
+	if err != nil {
+		return fmt.Errorf("adding CIDR locations: %w", err)
+	}
+	return nil
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// send submits one batch.
+func (p *Provider) send(ctx context.Context, zoneID string, b []plan.RRSetChange, checks, cidrIDs map[string]string) error {
+	changes := make([]types.Change, len(b))
+	for i, c := range b {
+		changes[i] = types.Change{Action: types.ChangeAction(c.Action), ResourceRecordSet: ptr(toAPI(c.RRSet, zoneID, checks, cidrIDs))}
+	}
+	_, err := call(ctx, p.c, "ChangeResourceRecordSets", p.c.api.ChangeResourceRecordSets, &route53.ChangeResourceRecordSetsInput{
+		HostedZoneId: aws.String(zoneID), ChangeBatch: &types.ChangeBatch{Changes: changes, Comment: aws.String("signpost")}})
+	var icb *types.InvalidChangeBatch
+	if errors.As(err, &icb) && len(icb.Messages) > 0 {
+		return fmt.Errorf("%w: %s", err, strings.Join(icb.Messages, "; "))
+	}
+	return err
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// size is what a change counts against a batch's limits; UPSERT counts
+// twice, as Route53 counts it.
+func size(c plan.RRSetChange) (records, chars int) {
+	for _, v := range c.RRSet.Value {
+		chars += len(v)
+	}
+	records = len(c.RRSet.Value)
+	if c.Action == "UPSERT" {
+		records, chars = 2*records, 2*chars
+	}
+	return records, chars
+}
+
+// batch splits changes into batches within the limits, keeping each
+// record's changes in one batch, and orders each batch by dependency.
+func batch(changes []plan.Change, maxRecords int) ([][]plan.RRSetChange, error) {
+	var out [][]plan.RRSetChange
+	var cur []plan.RRSetChange
+	records, chars := 0, 0
+	for _, c := range changes {
+		r, ch := 0, 0
+		for _, rc := range c.RRSets {
+			a, b := size(rc)
+			r, ch = r+a, ch+b
+		}
+		if r > maxRecords || ch > MaxBatchChars {
+			return nil, fmt.Errorf("%s %s: too many modifications for one batch: %d records, %d characters", c.Name, c.Type, r, ch)
+		}
+		if len(cur) > 0 && (records+r > maxRecords || chars+ch > MaxBatchChars) {
+			out = append(out, cur)
+			cur, records, chars = nil, 0, 0
+		}
+		cur = append(cur, c.RRSets...)
+		records, chars = records+r, chars+ch
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	for _, b := range out {
+		slices.SortStableFunc(b, func(x, y plan.RRSetChange) int { return cmp.Compare(rank(x), rank(y)) })
+	}
+	return out, nil
+}
+
+// rank orders a batch as octodns-route53's _mod_keyer does: deletes first,
+// dependants before what they point at (rules, SECONDARY, PRIMARY, values);
+// then creates and upserts, targets before dependants.
+func rank(c plan.RRSetChange) int {
+	kind := 0 // values, the default pool, plain records
+	switch s := c.RRSet; {
+	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-") && s.Failover == "PRIMARY":
+		kind = 1
+	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-"):
+		kind = 2
+	case s.Alias != nil:
+		kind = 3 // rules at the record's name
+	}
+	if c.Action == "DELETE" {
+		return 3 - kind
+	}
+	return 10 + kind
+}

@@ -1,0 +1,168 @@
+package route53
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/plan"
+)
+
+// Dump implements provider.Provider.
+func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
+	zone = strings.ToLower(zone)
+	st, err := p.read(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	if st.zoneID == "" {
+		return nil, fmt.Errorf("no hosted zone %s", zone)
+	}
+	checks := map[string]*types.HealthCheckConfig{}
+	for _, hc := range st.checks {
+		checks[aws.ToString(hc.Id)] = hc.HealthCheckConfig
+	}
+	z := &model.Zone{Name: zone}
+	for _, r := range st.records {
+		rec, err := dumpRecord(zone, r, checks)
+		if err != nil {
+			return nil, err
+		}
+		z.Records = append(z.Records, rec)
+	}
+	slices.SortFunc(z.Records, func(a, b *model.Record) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type)) })
+	return z, nil
+}
+
+func relName(fqdn, zone string) string {
+	if fqdn == zone {
+		return ""
+	}
+	return strings.TrimSuffix(fqdn, "."+zone)
+}
+
+func dumpRecord(zone string, r plan.Record, checks map[string]*types.HealthCheckConfig) (*model.Record, error) {
+	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: r.Type, TTL: model.DefaultTTL,
+		Healthcheck: model.Healthcheck{Protocol: "HTTPS", Path: "/_dns", Port: 443}}
+	if len(r.RRSets) == 1 && r.RRSets[0].Name == r.Name && r.RRSets[0].Alias == nil && r.RRSets[0].SetID == "" {
+		rec.TTL, rec.Values = r.RRSets[0].TTL, r.RRSets[0].Value
+		return rec, nil
+	}
+	d := &model.Dynamic{}
+	pools := map[string]*model.Pool{}
+	pool := func(name string) *model.Pool {
+		if pools[name] == nil {
+			pools[name] = &model.Pool{Name: name}
+			d.Pools = append(d.Pools, pools[name])
+		}
+		return pools[name]
+	}
+	rules := map[int]*model.Rule{}
+	for _, s := range r.RRSets {
+		label, _, _ := strings.Cut(s.Name, ".")
+		switch {
+		case label == "_octodns-default-pool":
+			rec.TTL, rec.Values = s.TTL, s.Value
+		case strings.HasSuffix(label, "-value"):
+			pl := pool(strings.TrimSuffix(strings.TrimPrefix(label, "_octodns-"), "-value"))
+			pl.Values = append(pl.Values, dumpValue(rec, s, checks))
+			rec.TTL = s.TTL
+		case strings.HasSuffix(label, "-pool") && s.Failover == "SECONDARY" && s.Alias != nil:
+			pl := pool(strings.TrimSuffix(strings.TrimPrefix(label, "_octodns-"), "-pool"))
+			target, _, _ := strings.Cut(s.Alias.Target, ".")
+			if target != "_octodns-default-pool" {
+				pl.Fallback = strings.TrimSuffix(strings.TrimPrefix(target, "_octodns-"), "-pool")
+			}
+		case s.Name == r.Name && s.SetID != "":
+			if err := dumpRule(rules, s); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", r.Name, r.Type, err)
+			}
+		}
+	}
+	for _, i := range slices.Sorted(intKeys(rules)) {
+		d.Rules = append(d.Rules, rules[i])
+	}
+	slices.SortFunc(d.Pools, func(a, b *model.Pool) int { return cmp.Compare(a.Name, b.Name) })
+	for _, pl := range d.Pools {
+		slices.SortFunc(pl.Values, func(a, b model.PoolValue) int { return cmp.Compare(a.Value, b.Value) })
+	}
+	rec.Dynamic = d
+	return rec, nil
+}
+
+func intKeys[V any](m map[int]V) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// dumpValue reads a weighted value: no check means status up, a disabled
+// and inverted check means down, and the check's settings give the
+// record's health-check spec.
+func dumpValue(rec *model.Record, s plan.RRSet, checks map[string]*types.HealthCheckConfig) model.PoolValue {
+	v := model.PoolValue{Value: strings.Join(s.Value, " "), Weight: 1, Status: model.StatusUp}
+	if s.Weight != nil {
+		v.Weight = uint32(*s.Weight)
+	}
+	cfg, ok := checks[s.HealthCheck]
+	if s.HealthCheck == "" || !ok {
+		return v
+	}
+	v.Status = model.StatusObey
+	if aws.ToBool(cfg.Disabled) && aws.ToBool(cfg.Inverted) {
+		v.Status = model.StatusDown
+	}
+	hc := &rec.Healthcheck
+	hc.Protocol, hc.Port = string(cfg.Type), uint16(aws.ToInt32(cfg.Port))
+	if cfg.ResourcePath != nil {
+		hc.Path = aws.ToString(cfg.ResourcePath)
+	}
+	if host := aws.ToString(cfg.FullyQualifiedDomainName); host != "" && rec.Type != "CNAME" && host != strings.TrimSuffix(rec.FQDN(), ".") {
+		hc.Host = host
+	}
+	return v
+}
+
+// dumpRule reads a rule record "<index>-<pool>-<geo|None|subnet>".
+func dumpRule(rules map[int]*model.Rule, s plan.RRSet) error {
+	idx, rest, ok := strings.Cut(s.SetID, "-")
+	i, err := strconv.Atoi(idx)
+	if !ok || err != nil || s.Alias == nil {
+		return fmt.Errorf("record set %q is not a signpost/octoDNS rule", s.SetID)
+	}
+	target, _, _ := strings.Cut(s.Alias.Target, ".")
+	poolName := strings.TrimSuffix(strings.TrimPrefix(target, "_octodns-"), "-pool")
+	ru := rules[i]
+	if ru == nil {
+		ru = &model.Rule{Pool: poolName}
+		rules[i] = ru
+	}
+	_ = rest
+	if g := s.Geo; g != nil && g.Country != "*" {
+		ru.Geos = append(ru.Geos, geoCode(g))
+		slices.Sort(ru.Geos)
+	}
+	return nil
+}
+
+func geoCode(g *plan.Geo) string {
+	if g.Continent != "" {
+		return g.Continent
+	}
+	code := model.CountryContinents()[g.Country] + "-" + g.Country
+	if g.Subdivision != "" {
+		code += "-" + g.Subdivision
+	}
+	return code
+}

@@ -1,0 +1,145 @@
+package route53
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/plan"
+)
+
+// CIDR collection octodns-route53 uses for subnet rules.
+const cidrCollection = "octodns"
+
+// layout is a zone's desired state in Route53's terms.
+type layout struct {
+	records  []plan.Record
+	checks   []*checkSpec // one per health-checked value of a dynamic record
+	warnings []string
+	errs     []string
+	cidrs    map[string][]string // location name -> subnets
+}
+
+// desired lays out z's records as octodns-route53 does, so that zones it
+// manages are adopted without churn.
+func desired(z *model.Zone) *layout {
+	l := &layout{cidrs: map[string][]string{}}
+	for _, r := range z.Records {
+		if r.Ignored {
+			continue
+		}
+		fqdn := strings.ToLower(r.FQDN())
+		if r.Dynamic == nil {
+			l.records = append(l.records, plan.Record{Name: fqdn, Type: r.Type,
+				RRSets: []plan.RRSet{{Name: fqdn, Type: r.Type, TTL: r.TTL, Value: r.Values}}})
+			continue
+		}
+		l.dynamic(r, fqdn)
+	}
+	return l
+}
+
+func poolName(pool, kind, fqdn string) string { return "_octodns-" + pool + "-" + kind + "." + fqdn }
+
+// dynamic lays out one dynamic record: the default pool, weighted values,
+// PRIMARY/SECONDARY pool aliases and the rule records at the name.
+func (l *layout) dynamic(r *model.Record, fqdn string) {
+	rec := plan.Record{Name: fqdn, Type: r.Type}
+	add := func(s plan.RRSet) { rec.RRSets = append(rec.RRSets, s) }
+	add(plan.RRSet{Name: poolName("default", "pool", fqdn), Type: r.Type, TTL: r.TTL, Value: r.Values})
+	opts, err := route53Options(r)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Sprintf("%s %s: %v", r.FQDN(), r.Type, err))
+	}
+	for _, p := range r.Dynamic.Pools {
+		for i, v := range p.Values {
+			w := int64(v.Weight)
+			s := plan.RRSet{Name: poolName(p.Name, "value", fqdn), Type: r.Type, SetID: fmt.Sprintf("%s-%03d", p.Name, i),
+				TTL: r.TTL, Value: []string{v.Value}, Weight: &w}
+			if v.Status != model.StatusUp {
+				s.HealthCheck = l.check(r, fqdn, v, opts).placeholder()
+			}
+			add(s)
+		}
+		fallback, target := "default", poolName("default", "pool", fqdn)
+		if p.Fallback != "" {
+			fallback, target = p.Fallback, poolName(p.Fallback, "pool", fqdn)
+		}
+		add(plan.RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Primary", Failover: "PRIMARY",
+			Alias: &plan.Alias{Target: poolName(p.Name, "value", fqdn), EvaluateHealth: true}})
+		add(plan.RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Secondary-" + fallback, Failover: "SECONDARY",
+			Alias: &plan.Alias{Target: target, EvaluateHealth: true}})
+	}
+	l.rules(r, fqdn, add)
+	l.records = append(l.records, rec)
+}
+
+// rules lays out the rules at the record's name: geolocation records, or
+// CIDR records when any rule has subnets.
+func (l *layout) rules(r *model.Record, fqdn string, add func(plan.RRSet)) {
+	subnetMode := false
+	for _, ru := range r.Dynamic.Rules {
+		if len(ru.Subnets) > 0 {
+			subnetMode = true
+			if len(ru.Geos) > 0 {
+				l.errs = append(l.errs, fmt.Sprintf("%s %s: mixed geo and subnet rules not supported", r.FQDN(), r.Type))
+				return
+			}
+		}
+	}
+	for i, ru := range r.Dynamic.Rules {
+		target := &plan.Alias{Target: poolName(ru.Pool, "pool", fqdn), EvaluateHealth: true}
+		base := plan.RRSet{Name: fqdn, Type: r.Type, Alias: target}
+		switch {
+		case subnetMode:
+			s := base
+			s.SetID = fmt.Sprintf("%d-%s-subnet", i, ru.Pool)
+			s.CIDR = &plan.CIDR{Collection: cidrCollection, Location: "*"} // the catch-all
+			if len(ru.Subnets) > 0 {
+				s.CIDR.Location = l.cidrLocation(ru)
+			}
+			add(s)
+		case len(ru.Geos) == 0:
+			s := base
+			s.SetID = fmt.Sprintf("%d-%s-None", i, ru.Pool)
+			s.Geo = &plan.Geo{Country: "*"}
+			add(s)
+		default:
+			l.geoRule(r, i, ru, base, add)
+		}
+	}
+}
+
+func (l *layout) geoRule(r *model.Record, i int, ru *model.Rule, base plan.RRSet, add func(plan.RRSet)) {
+	kept := 0
+	for _, code := range ru.Geos {
+		g := model.ParseGeoCode(code)
+		if g.Country == "CA" && g.Subdivision != "" {
+			l.warnings = append(l.warnings, fmt.Sprintf("%s: NA-CA-* not supported for %s; filtering %s from rule %d", r.FQDN(), r.FQDN(), code, i+1))
+			continue
+		}
+		s := base
+		s.SetID = fmt.Sprintf("%d-%s-%s", i, ru.Pool, code)
+		s.Geo = &plan.Geo{Country: g.Country, Subdivision: g.Subdivision}
+		if g.Country == "" {
+			s.Geo = &plan.Geo{Continent: g.Continent}
+		}
+		add(s)
+		kept++
+	}
+	if kept == 0 {
+		l.warnings = append(l.warnings, fmt.Sprintf("%s: skipping rule %d: none of its geos are supported by Route53", r.FQDN(), i+1))
+	}
+}
+
+// cidrLocation names a rule's subnets as octodns-route53 does: the first
+// 16 hex digits of sha256 over the sorted subnets joined by commas.
+func (l *layout) cidrLocation(ru *model.Rule) string {
+	subnets := make([]string, len(ru.Subnets))
+	for i, s := range ru.Subnets {
+		subnets[i] = s.String()
+	}
+	name := locationName(subnets)
+	l.cidrs[name] = subnets
+	return name
+}

@@ -1,0 +1,229 @@
+// Package route53 pushes signpost's desired state into AWS Route53.
+//
+// Dynamic records take octodns-route53's layout exactly (the default pool,
+// weighted _octodns-<pool>-value sets with a health check per value,
+// PRIMARY/SECONDARY _octodns-<pool>-pool aliases, and geolocation or CIDR
+// rules at the name), with the same SetIdentifiers and health-check
+// CallerReferences, so zones octoDNS manages are adopted without churn.
+package route53
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/signpost-dns/signpost/internal/plan"
+	"github.com/signpost-dns/signpost/internal/provider"
+)
+
+// Options configure a Provider. The zero value is valid but for API.
+type Options struct {
+	Name       string  // the provider's id in signpost.yaml
+	API        API     // the Route53 client (or a fake)
+	MaxChanges int     // ResourceRecords per change batch; default and cap 1000
+	RPS        float64 // client-side request rate; default 4 (AWS allows 5 per account)
+	Attempts   int     // tries per request; default 8
+	Backoff    time.Duration
+	// Keep leaves records absent from the desired state alone instead of
+	// deleting them (by default a managed zone is managed whole).
+	Keep bool
+	// Refs persists the CallerReference of a zone being created before the
+	// call, so a retried create is idempotent.
+	Refs RefStore
+	// Sleep replaces the backoff sleep in tests.
+	Sleep func(context.Context, time.Duration) error
+}
+
+// RefStore remembers zone-creation CallerReferences across runs.
+type RefStore interface {
+	Get(zone string) (string, bool)
+	Put(zone, ref string) error
+}
+
+// Provider is a Route53 account.
+type Provider struct {
+	opts Options
+	c    *client
+}
+
+// New returns a Provider.
+func New(opts Options) *Provider {
+	if opts.MaxChanges <= 0 || opts.MaxChanges > MaxBatchRecords {
+		opts.MaxChanges = MaxBatchRecords
+	}
+	if opts.RPS <= 0 {
+		opts.RPS = 4
+	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = 8
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = 200 * time.Millisecond
+	}
+	if opts.Refs == nil {
+		opts.Refs = memRefs{}
+	}
+	c := newClient(opts.API, opts.RPS, opts.Attempts, opts.Backoff)
+	if opts.Sleep != nil {
+		c.sleep = opts.Sleep
+	}
+	return &Provider{opts: opts, c: c}
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return p.opts.Name }
+
+// Capabilities implements provider.Provider.
+func (p *Provider) Capabilities() provider.Capabilities {
+	return provider.Capabilities{Types: []string{"A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT"},
+		Dynamic: true, Status: true, Subnets: true, RootNS: true}
+}
+
+// Calls returns the API requests made so far, by operation.
+func (p *Provider) Calls() map[string]int { return p.c.Calls() }
+
+// state is a zone as it exists in Route53.
+type state struct {
+	zoneID  string
+	records []plan.Record
+	checks  []types.HealthCheck // signpost/octoDNS-made checks (CallerReference "NNNN:...")
+	cidrIDs map[string]string   // collection name -> id
+}
+
+func (p *Provider) read(ctx context.Context, zone string) (*state, error) {
+	st := &state{cidrIDs: map[string]string{}}
+	id, err := p.zoneID(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	st.zoneID = id
+	if err := p.readCIDR(ctx, st); err != nil {
+		return nil, err
+	}
+	if id != "" {
+		rrsets, err := p.listRRSets(ctx, id, st.cidrIDs)
+		if err != nil {
+			return nil, err
+		}
+		st.records = group(rrsets)
+	}
+	if st.checks, err = p.listChecks(ctx); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// zoneID finds the public hosted zone named zone, or returns "".
+func (p *Provider) zoneID(ctx context.Context, zone string) (string, error) {
+	out, err := call(ctx, p.c, "ListHostedZonesByName", p.c.api.ListHostedZonesByName,
+		&route53.ListHostedZonesByNameInput{DNSName: aws.String(zone), MaxItems: aws.Int32(10)})
+	if err != nil {
+		return "", fmt.Errorf("looking up hosted zone %s: %w", zone, err)
+	}
+	for _, z := range out.HostedZones {
+		if normName(aws.ToString(z.Name)) == zone && (z.Config == nil || !z.Config.PrivateZone) {
+			return strings.TrimPrefix(aws.ToString(z.Id), "/hostedzone/"), nil
+		}
+	}
+	return "", nil
+}
+
+// listRRSets reads every record set of a zone, 300 a page. A page that
+// repeats records (an emulator ignoring StartRecordIdentifier) is
+// deduplicated, and paging stops if it makes no progress.
+func (p *Provider) listRRSets(ctx context.Context, zoneID string, cidrNames map[string]string) ([]plan.RRSet, error) {
+	names := map[string]string{}
+	for name, id := range cidrNames {
+		names[id] = name
+	}
+	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(zoneID), MaxItems: aws.Int32(300)}
+	seen := map[string]bool{}
+	var out []plan.RRSet
+	for {
+		page, err := call(ctx, p.c, "ListResourceRecordSets", p.c.api.ListResourceRecordSets, in)
+		if err != nil {
+			return nil, fmt.Errorf("listing record sets: %w", err)
+		}
+		fresh := 0
+		for _, r := range page.ResourceRecordSets {
+			if r.Type == types.RRTypeSoa {
+				continue
+			}
+			s := fromAPI(r, names)
+			if !seen[s.Key()] {
+				seen[s.Key()] = true
+				out = append(out, s)
+				fresh++
+			}
+		}
+		if !page.IsTruncated || fresh == 0 {
+			return out, nil
+		}
+		in = &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(zoneID), MaxItems: aws.Int32(300),
+			StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, StartRecordIdentifier: page.NextRecordIdentifier}
+	}
+}
+
+// listChecks reads every health check whose CallerReference follows the
+// octodns-route53 scheme ("0001:TYPE:fqdn:xxxxxxxxxxxx"); others are never
+// touched.
+func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, error) {
+	in := &route53.ListHealthChecksInput{MaxItems: aws.Int32(1000)}
+	var out []types.HealthCheck
+	for {
+		page, err := call(ctx, p.c, "ListHealthChecks", p.c.api.ListHealthChecks, in)
+		if err != nil {
+			return nil, fmt.Errorf("listing health checks: %w", err)
+		}
+		for _, hc := range page.HealthChecks {
+			if ref := aws.ToString(hc.CallerReference); len(ref) > 4 && ref[4] == ':' {
+				out = append(out, hc)
+			}
+		}
+		if !page.IsTruncated || page.NextMarker == nil {
+			return out, nil
+		}
+		in.Marker = page.NextMarker
+	}
+}
+
+func (p *Provider) readCIDR(ctx context.Context, st *state) error {
+	out, err := call(ctx, p.c, "ListCidrCollections", p.c.api.ListCidrCollections, &route53.ListCidrCollectionsInput{})
+	if err != nil {
+		var nf *types.NoSuchCidrCollectionException
+		if errors.As(err, &nf) {
+			return nil
+		}
+		return fmt.Errorf("listing CIDR collections: %w", err)
+	}
+	for _, c := range out.CidrCollections {
+		st.cidrIDs[aws.ToString(c.Name)] = aws.ToString(c.Id)
+	}
+	return nil
+}
+
+// ignore says which existing records a plan never touches: the apex NS
+// unless the desired zone names it.
+func ignore(zone string, desired []plan.Record) func(*plan.Record) bool {
+	managesNS := false
+	for _, r := range desired {
+		if r.Name == zone && r.Type == "NS" {
+			managesNS = true
+		}
+	}
+	return func(r *plan.Record) bool { return r.Type == "NS" && r.Name == zone && !managesNS }
+}
+
+// memRefs keeps CallerReferences in memory only.
+type memRefs map[string]string
+
+func (m memRefs) Get(zone string) (string, bool) { r, ok := m[zone]; return r, ok }
+func (m memRefs) Put(zone, ref string) error     { m[zone] = ref; return nil }
+
+var _ provider.Provider = (*Provider)(nil)
