@@ -152,7 +152,7 @@ func (p *Provider) send(ctx context.Context, zoneID string, b []plan.RRSetChange
 	_, err := call(ctx, p.c, "ChangeResourceRecordSets", p.c.api.ChangeResourceRecordSets, &route53.ChangeResourceRecordSetsInput{
 		HostedZoneId: aws.String(zoneID), ChangeBatch: &types.ChangeBatch{Changes: changes, Comment: aws.String("signpost")}})
 	var icb *types.InvalidChangeBatch
-	if errors.As(err, &icb) && len(icb.Messages) > 0 {
+	if errors.As(err, &icb) && len(icb.Messages) > 0 && !strings.Contains(err.Error(), icb.Messages[0]) {
 		return fmt.Errorf("%w: %s", err, strings.Join(icb.Messages, "; "))
 	}
 	return err
