@@ -20,6 +20,12 @@ Usage:
   signpost validate --config FILE          check the configuration and every zone
   signpost query    --config FILE [--client IP] [--subnet CIDR] NAME [TYPE]
                                            show the answer the server would give, and why
+  signpost plan     --config FILE [--zone Z]... [-v] [--out plan.json] [--detailed-exitcode]
+                                           show what apply would change at the providers
+  signpost apply    --config FILE [--zone Z]... [--plan plan.json] [--force]
+                                           push the zones to their providers
+  signpost dump     --config FILE --zone Z --provider NAME --out DIR
+                                           read a zone from a provider into octoDNS YAML
   signpost version                         print the version
 
 Run 'signpost COMMAND --help' for a command's flags.
@@ -42,6 +48,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"serve":    cmdServe,
 		"validate": cmdValidate,
 		"query":    cmdQuery,
+		"plan":     cmdPlan,
+		"apply":    cmdApply,
+		"dump":     cmdDump,
 		"version":  cmdVersion,
 	}
 	switch args[0] {

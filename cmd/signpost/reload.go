@@ -97,7 +97,9 @@ func (a *app) reload(ctx context.Context, why string) {
 	if !reflect.DeepEqual(cfg.Notify, a.cur.cfg.Notify) {
 		a.notify.start(ctx, cfg.Notify, a.log.With("component", "notify"))
 	}
+	a.mu.Lock()
 	a.cur = next
+	a.mu.Unlock()
 	a.reloads.WithLabelValues("success").Inc()
 	a.log.Info("reloaded", "why", why, "zones", len(next.table.Zones()), "targets", len(next.table.Targets()), "serial", next.table.Serial())
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/dnsserver"
 	"github.com/signpost-dns/signpost/internal/engine"
 	"github.com/signpost-dns/signpost/internal/health"
+	"github.com/signpost-dns/signpost/internal/reconcile"
 )
 
 func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
@@ -56,7 +58,14 @@ type app struct {
 	srv     *dnsserver.Server
 	checker *health.Checker
 	notify  notifier
-	cur     *state // the configuration being served; only the reload loop writes it
+	mu      sync.Mutex // protects cur
+	cur     *state     // the configuration being served
+}
+
+func (a *app) current() *state {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cur
 }
 
 func (a *app) serve(ctx context.Context, st *state) error {
@@ -94,7 +103,37 @@ func (a *app) serve(ctx context.Context, st *state) error {
 	}
 	defer stopHTTP()
 	go a.reloadLoop(ctx)
+	if err := a.startReconcile(ctx); err != nil {
+		return err
+	}
 	return a.srv.Serve(ctx)
+}
+
+// startReconcile pushes zones with targets to their providers every
+// reconcile.interval, from the zones being served (reloads included).
+func (a *app) startReconcile(ctx context.Context) error {
+	interval := time.Duration(a.cur.cfg.Reconcile.Interval)
+	if interval <= 0 {
+		return nil
+	}
+	provs, err := providersFor(ctx, a.cur.cfg)
+	if err != nil {
+		return err
+	}
+	r := reconcile.New(reconcile.Options{Logger: a.log.With("component", "reconcile"), Registerer: a.reg, Force: a.cur.cfg.Reconcile.Force})
+	go r.Run(ctx, interval, func() []reconcile.Target {
+		var out []reconcile.Target
+		for _, z := range a.current().zones {
+			for _, name := range a.current().cfg.TargetsFor(z.Name) {
+				if p := provs[name]; p != nil {
+					out = append(out, reconcile.Target{Zone: z, Provider: p})
+				}
+			}
+		}
+		return out
+	})
+	a.log.Info("reconciling", "interval", interval.String(), "providers", len(provs))
+	return nil
 }
 
 // healthTargets lists a table's targets for the checker, in id order.

@@ -31,6 +31,7 @@ var allowed = map[string][]string{
 	"internal/provider":                 {"internal/plan", "internal/model"},
 	"internal/provider/route53":         {"internal/provider", "internal/plan", "internal/model"},
 	"internal/provider/route53/r53fake": {},
+	"internal/reconcile":                {"internal/provider", "internal/plan", "internal/engine", "internal/model"},
 	"internal/archtest":                 {},
 }
 

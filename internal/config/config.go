@@ -18,13 +18,16 @@ import (
 
 // Config is the whole of signpost.yaml.
 type Config struct {
-	DNS         DNS         `yaml:"dns"`
-	HTTP        HTTP        `yaml:"http"`
-	GeoIP       GeoIP       `yaml:"geoip"`
-	Zones       Zones       `yaml:"zones"`
-	Healthcheck Healthcheck `yaml:"healthcheck"`
-	Notify      Notify      `yaml:"notify"`
-	Log         Log         `yaml:"log"`
+	DNS         DNS                 `yaml:"dns"`
+	HTTP        HTTP                `yaml:"http"`
+	GeoIP       GeoIP               `yaml:"geoip"`
+	Zones       Zones               `yaml:"zones"`
+	Healthcheck Healthcheck         `yaml:"healthcheck"`
+	Notify      Notify              `yaml:"notify"`
+	Providers   map[string]Provider `yaml:"providers"`
+	Reconcile   Reconcile           `yaml:"reconcile"`
+	StateDir    string              `yaml:"state_dir"` // signpost's own state, such as zone-creation references
+	Log         Log                 `yaml:"log"`
 
 	// Path is the file the configuration was read from.
 	Path string `yaml:"-"`
@@ -56,6 +59,8 @@ type Zones struct {
 	Directory string          `yaml:"directory"`
 	SOA       SOA             `yaml:"soa"`
 	Overrides map[string]Zone `yaml:"overrides"`
+	// Targets are the providers every zone is pushed to by plan and apply.
+	Targets []string `yaml:"targets"`
 	// Watch reloads when a file in Directory changes, checked every
 	// WatchInterval. SIGHUP reloads either way.
 	Watch         bool     `yaml:"watch"`
@@ -97,7 +102,28 @@ type Email struct {
 
 // Zone holds per-zone settings.
 type Zone struct {
-	SOA SOA `yaml:"soa"`
+	SOA     SOA      `yaml:"soa"`
+	Targets []string `yaml:"targets"` // overrides zones.targets
+}
+
+// Provider configures one provider target.
+type Provider struct {
+	Type            string `yaml:"type"`              // route53
+	AccessKeyID     string `yaml:"access_key_id"`     // env/NAME; empty: the AWS default chain
+	SecretAccessKey string `yaml:"secret_access_key"` // env/NAME
+	Profile         string `yaml:"profile"`
+	Region          string `yaml:"region"`
+	Endpoint        string `yaml:"endpoint"` // an emulator, e.g. http://127.0.0.1:5055
+	MaxChanges      int    `yaml:"max_changes"`
+	// Keep leaves records that are absent from the zone files alone; by
+	// default a managed zone is managed whole.
+	Keep bool `yaml:"keep"`
+}
+
+// Reconcile configures pushing zones to their targets from `serve`.
+type Reconcile struct {
+	Interval Duration `yaml:"interval"` // 0: off
+	Force    bool     `yaml:"force"`    // apply even past the safety thresholds
 }
 
 // SOA holds synthesized SOA values; zero fields take the defaults.
@@ -147,7 +173,8 @@ func Default() Config {
 			Interval: Duration(10 * time.Second), Timeout: Duration(2 * time.Second),
 			Failures: 3, Successes: 2, Concurrency: 256,
 		},
-		Log: Log{Format: "text", Level: "info"},
+		StateDir: ".signpost",
+		Log:      Log{Format: "text", Level: "info"},
 	}
 }
 
@@ -197,6 +224,7 @@ func (c *Config) check() error {
 	}
 	errs = append(errs, c.Healthcheck.check()...)
 	errs = append(errs, c.Notify.check()...)
+	errs = append(errs, c.checkProviders()...)
 	for name := range c.Zones.Overrides {
 		if !strings.HasSuffix(name, ".") {
 			errs = append(errs, fmt.Errorf("zones.overrides: zone %q must end with a dot", name))
@@ -265,6 +293,7 @@ func (c *Config) resolve(dir string) {
 		return filepath.Join(dir, p)
 	}
 	c.Zones.Directory = rel(c.Zones.Directory)
+	c.StateDir = rel(c.StateDir)
 	if c.GeoIP.Database != "none" {
 		c.GeoIP.Database = rel(c.GeoIP.Database)
 	}
@@ -296,4 +325,36 @@ func (c *Config) SOAFor(zone string) SOA {
 	s.Expire = pick(s.Expire, o.SOA.Expire)
 	s.NegativeTTL = pick(s.NegativeTTL, o.SOA.NegativeTTL)
 	return s
+}
+
+func (c *Config) checkProviders() []error {
+	var errs []error
+	for name, p := range c.Providers {
+		if p.Type != "route53" {
+			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (route53)", name, p.Type))
+		}
+		if p.MaxChanges < 0 || p.MaxChanges > 1000 {
+			errs = append(errs, fmt.Errorf("providers.%s.max_changes: %d is outside 1..1000", name, p.MaxChanges))
+		}
+	}
+	check := func(where string, targets []string) {
+		for _, t := range targets {
+			if _, ok := c.Providers[t]; !ok {
+				errs = append(errs, fmt.Errorf("%s: target %q is not a provider under providers", where, t))
+			}
+		}
+	}
+	check("zones.targets", c.Zones.Targets)
+	for name, z := range c.Zones.Overrides {
+		check("zones.overrides."+name+".targets", z.Targets)
+	}
+	return errs
+}
+
+// TargetsFor returns the providers zone is pushed to.
+func (c *Config) TargetsFor(zone string) []string {
+	if o, ok := c.Zones.Overrides[zone]; ok && o.Targets != nil {
+		return o.Targets
+	}
+	return c.Zones.Targets
 }

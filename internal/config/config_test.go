@@ -61,6 +61,19 @@ log: {format: json, level: debug}
 	}
 }
 
+func TestTargets(t *testing.T) {
+	src := "providers:\n  r53: {type: route53, endpoint: 'http://127.0.0.1:5055'}\n  other: {type: route53}\nzones:\n  targets: [r53]\n  overrides:\n    b.com.: {targets: [other]}\n    c.com.: {targets: []}\n"
+	c, err := config.Parse("c.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for zone, want := range map[string]string{"a.com.": "r53", "b.com.": "other", "c.com.": ""} {
+		if got := strings.Join(c.TargetsFor(zone), ","); got != want {
+			t.Errorf("TargetsFor(%s) = %q, want %q", zone, got, want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"unknown key", "dns:\n  listne: []\n", "c.yaml: unmarshal errors:\n  line 2: field listne not found"},
@@ -73,6 +86,8 @@ func TestParseErrors(t *testing.T) {
 		{"webhook url", "notify:\n  webhooks:\n    - url: ftp://x\n", `notify.webhooks[0].url: "ftp://x" is not an http(s) URL`},
 		{"webhook events", "notify:\n  webhooks:\n    - url: http://127.0.0.1:1/\n      events: [sideways]\n", `notify.webhooks[0].events: "sideways" is not up or down`},
 		{"email incomplete", "notify:\n  email: {smtp: '127.0.0.1:25'}\n", "notify.email: smtp, from and to are required"},
+		{"provider type", "providers:\n  x: {type: azure}\n", `providers.x.type: "azure" is not a known provider type (route53)`},
+		{"unknown target", "zones: {targets: [r53]}\n", `zones.targets: target "r53" is not a provider under providers`},
 		{"override without dot", "zones: {overrides: {example.com: {}}}\n", `zone "example.com" must end with a dot`},
 	}
 	for _, tc := range tests {

@@ -255,3 +255,69 @@ func hostLabel(l string) bool {
 	}
 	return true
 }
+
+// ValueData turns a value in presentation format back into octoDNS's
+// shape for typ: a string, or a map for the structured types.
+func ValueData(typ, rdata string) any {
+	switch typ {
+	case "TXT", "SPF":
+		var b strings.Builder
+		for _, chunk := range tokens(rdata) {
+			b.WriteString(chunk)
+		}
+		return strings.ReplaceAll(b.String(), ";", `\;`)
+	}
+	fields, ok := structured[typ]
+	if !ok {
+		return rdata
+	}
+	toks := tokens(rdata)
+	out := map[string]any{}
+	for i, f := range fields {
+		if i >= len(toks) {
+			break
+		}
+		switch f.kind {
+		case fU8, fU16, fU8Default0:
+			n, err := strconv.Atoi(toks[i])
+			if err != nil {
+				out[f.name] = toks[i]
+				continue
+			}
+			out[f.name] = n
+		default:
+			out[f.name] = toks[i]
+		}
+	}
+	return out
+}
+
+// tokens splits presentation rdata on spaces, unquoting quoted strings.
+func tokens(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == ' ':
+			i++
+		case s[i] == '"':
+			var b strings.Builder
+			j := i + 1
+			for ; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+				}
+				b.WriteByte(s[j])
+			}
+			out = append(out, b.String())
+			i = j + 1
+		default:
+			j := strings.IndexByte(s[i:], ' ')
+			if j < 0 {
+				j = len(s) - i
+			}
+			out = append(out, s[i:i+j])
+			i += j
+		}
+	}
+	return out
+}

@@ -20,7 +20,7 @@ import (
 // the record changes in dependency order and in batches within Route53's
 // limits, then deletes the health checks nothing uses any more.
 func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
-	st, err := p.read(ctx, zp.Zone)
+	st, err := p.read(ctx, zp.Zone, len(zp.CIDRLocations) > 0)
 	if err != nil {
 		return err
 	}

@@ -19,19 +19,26 @@ func normName(n string) string {
 	return n
 }
 
-// fromAPI converts a record set read from Route53. cidrNames maps CIDR
-// collection ids to names.
-func fromAPI(r types.ResourceRecordSet, cidrNames map[string]string) plan.RRSet {
+// hostValued types hold one absolute host name per value.
+var hostValued = map[string]bool{"NS": true, "CNAME": true, "PTR": true}
+
+// fromAPI converts a record set read from Route53. A CIDR config keeps the
+// collection id until read maps it to the collection's name.
+func fromAPI(r types.ResourceRecordSet) plan.RRSet {
 	s := plan.RRSet{Name: normName(aws.ToString(r.Name)), Type: string(r.Type), SetID: aws.ToString(r.SetIdentifier),
 		TTL: uint32(aws.ToInt64(r.TTL)), Weight: r.Weight, Failover: string(r.Failover), HealthCheck: aws.ToString(r.HealthCheckId)}
 	for _, v := range r.ResourceRecords {
-		s.Value = append(s.Value, aws.ToString(v.Value))
+		val := aws.ToString(v.Value)
+		if hostValued[s.Type] && !strings.HasSuffix(val, ".") {
+			val += "." // some emulators drop the dot of absolute names
+		}
+		s.Value = append(s.Value, val)
 	}
 	if g := r.GeoLocation; g != nil {
 		s.Geo = &plan.Geo{Continent: aws.ToString(g.ContinentCode), Country: aws.ToString(g.CountryCode), Subdivision: aws.ToString(g.SubdivisionCode)}
 	}
 	if c := r.CidrRoutingConfig; c != nil {
-		s.CIDR = &plan.CIDR{Collection: cidrNames[aws.ToString(c.CollectionId)], Location: aws.ToString(c.LocationName)}
+		s.CIDR = &plan.CIDR{Collection: aws.ToString(c.CollectionId), Location: aws.ToString(c.LocationName)}
 	}
 	if a := r.AliasTarget; a != nil {
 		s.Alias = &plan.Alias{Target: normName(aws.ToString(a.DNSName)), EvaluateHealth: a.EvaluateTargetHealth}

@@ -18,7 +18,7 @@ import (
 // Dump implements provider.Provider.
 func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 	zone = strings.ToLower(zone)
-	st, err := p.read(ctx, zone)
+	st, err := p.read(ctx, zone, false)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, err
 	if errs := append(l.errs, validate(l.records)...); len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
 	}
-	st, err := p.read(ctx, zone)
+	st, err := p.read(ctx, zone, len(l.cidrs) > 0)
 	if err != nil {
 		return nil, err
 	}

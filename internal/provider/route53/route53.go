@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,23 +97,36 @@ type state struct {
 	cidrIDs map[string]string   // collection name -> id
 }
 
-func (p *Provider) read(ctx context.Context, zone string) (*state, error) {
+// read reads a zone's state. CIDR collections are read only when subnet
+// routing is in play (wantCIDR, or an existing record routes by CIDR).
+func (p *Provider) read(ctx context.Context, zone string, wantCIDR bool) (*state, error) {
 	st := &state{cidrIDs: map[string]string{}}
 	id, err := p.zoneID(ctx, zone)
 	if err != nil {
 		return nil, err
 	}
 	st.zoneID = id
-	if err := p.readCIDR(ctx, st); err != nil {
-		return nil, err
-	}
+	var rrsets []plan.RRSet
 	if id != "" {
-		rrsets, err := p.listRRSets(ctx, id, st.cidrIDs)
-		if err != nil {
+		if rrsets, err = p.listRRSets(ctx, id); err != nil {
 			return nil, err
 		}
-		st.records = group(rrsets)
 	}
+	if wantCIDR || slices.ContainsFunc(rrsets, func(s plan.RRSet) bool { return s.CIDR != nil }) {
+		if err := p.readCIDR(ctx, st); err != nil {
+			return nil, err
+		}
+		names := map[string]string{}
+		for name, cid := range st.cidrIDs {
+			names[cid] = name
+		}
+		for i := range rrsets {
+			if c := rrsets[i].CIDR; c != nil && names[c.Collection] != "" {
+				c.Collection = names[c.Collection]
+			}
+		}
+	}
+	st.records = group(rrsets)
 	if st.checks, err = p.listChecks(ctx); err != nil {
 		return nil, err
 	}
@@ -137,11 +151,7 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, error) {
 // listRRSets reads every record set of a zone, 300 a page. A page that
 // repeats records (an emulator ignoring StartRecordIdentifier) is
 // deduplicated, and paging stops if it makes no progress.
-func (p *Provider) listRRSets(ctx context.Context, zoneID string, cidrNames map[string]string) ([]plan.RRSet, error) {
-	names := map[string]string{}
-	for name, id := range cidrNames {
-		names[id] = name
-	}
+func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]plan.RRSet, error) {
 	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(zoneID), MaxItems: aws.Int32(300)}
 	seen := map[string]bool{}
 	var out []plan.RRSet
@@ -155,7 +165,7 @@ func (p *Provider) listRRSets(ctx context.Context, zoneID string, cidrNames map[
 			if r.Type == types.RRTypeSoa {
 				continue
 			}
-			s := fromAPI(r, names)
+			s := fromAPI(r)
 			if !seen[s.Key()] {
 				seen[s.Key()] = true
 				out = append(out, s)
