@@ -89,4 +89,3 @@ func TestMotoDumpRoundTrip(t *testing.T) {
 		}
 	}
 }
-
