@@ -102,25 +102,26 @@ func (a *app) serve(ctx context.Context, st *state) error {
 		return err
 	}
 	defer stopHTTP()
-	go a.reloadLoop(ctx)
 	if err := a.startReconcile(ctx); err != nil {
 		return err
 	}
+	go a.reloadLoop(ctx)
 	return a.srv.Serve(ctx)
 }
 
 // startReconcile pushes zones with targets to their providers every
 // reconcile.interval, from the zones being served (reloads included).
 func (a *app) startReconcile(ctx context.Context) error {
-	interval := time.Duration(a.cur.cfg.Reconcile.Interval)
+	cfg := a.current().cfg
+	interval := time.Duration(cfg.Reconcile.Interval)
 	if interval <= 0 {
 		return nil
 	}
-	provs, err := providersFor(ctx, a.cur.cfg)
+	provs, err := providersFor(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	r := reconcile.New(reconcile.Options{Logger: a.log.With("component", "reconcile"), Registerer: a.reg, Force: a.cur.cfg.Reconcile.Force})
+	r := reconcile.New(reconcile.Options{Logger: a.log.With("component", "reconcile"), Registerer: a.reg, Force: cfg.Reconcile.Force})
 	go r.Run(ctx, interval, func() []reconcile.Target {
 		var out []reconcile.Target
 		for _, z := range a.current().zones {

@@ -28,10 +28,14 @@ type TargetStatus struct {
 
 // Status returns every target's health, sorted by address and check.
 func (c *Checker) Status() []TargetStatus {
-	c.mu.Lock()
-	entries := make([]*entry, 0, len(c.targets))
+	type pair struct {
+		target Target
+		state  *state
+	}
+	c.mu.Lock() // Sync rewrites targets under it
+	entries := make([]pair, 0, len(c.targets))
 	for _, e := range c.targets {
-		entries = append(entries, e)
+		entries = append(entries, pair{e.target, e.state})
 	}
 	c.mu.Unlock()
 	out := make([]TargetStatus, 0, len(entries))

@@ -28,10 +28,12 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 		return fmt.Errorf("%s: %w", zp.Zone, plan.ErrStale)
 	}
 	zoneID := st.zoneID
+	changes := zp.Changes
 	if zoneID == "" {
 		if zoneID, err = p.createZone(ctx, zp.Zone); err != nil {
 			return err
 		}
+		changes = upsertApexNS(zp.Zone, changes)
 	}
 	if err := p.ensureCIDR(ctx, zp.CIDRLocations, st); err != nil {
 		return err
@@ -40,7 +42,7 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 	if err != nil {
 		return err
 	}
-	batches, err := batch(zp.Changes, p.opts.MaxChanges)
+	batches, err := batch(changes, p.opts.MaxChanges)
 	if err != nil {
 		return fmt.Errorf("%s: %w", zp.Zone, err)
 	}
@@ -57,6 +59,25 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 		}
 	}
 	return nil
+}
+
+// upsertApexNS turns a planned CREATE of the apex NS into an UPSERT:
+// Route53 gives every new zone an apex NS of its own.
+func upsertApexNS(zone string, changes []plan.Change) []plan.Change {
+	out := slices.Clone(changes)
+	for i, c := range out {
+		if c.Name != zone || c.Type != "NS" {
+			continue
+		}
+		rs := slices.Clone(c.RRSets)
+		for j := range rs {
+			if rs[j].Action == "CREATE" {
+				rs[j].Action = "UPSERT"
+			}
+		}
+		out[i].RRSets = rs
+	}
+	return out
 }
 
 // createZone creates a public hosted zone. Its CallerReference is stored

@@ -258,6 +258,16 @@ func bigZone(n int) string {
 	return b.String()
 }
 
+func TestNewZoneTakesOurApexNS(t *testing.T) {
+	fake := r53fake.New()
+	converge(t, newProvider(fake), "'':\n  type: NS\n  values: [ns1.example.net., ns2.example.net.]\n")
+	for _, s := range fake.Records("example.com.") {
+		if s.Type == "NS" && (len(s.ResourceRecords) != 2 || aws.ToString(s.ResourceRecords[0].Value) != "ns1.example.net.") {
+			t.Errorf("apex NS %v", s.ResourceRecords)
+		}
+	}
+}
+
 func TestLargeApplyIsBatched(t *testing.T) {
 	fake := r53fake.New()
 	p := newProvider(fake)

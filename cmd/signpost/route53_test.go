@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// motoConfig writes a workspace whose zones target the moto emulator, reset
+// to empty. It skips without SIGNPOST_ROUTE53_ENDPOINT (CI sets it).
+func motoConfig(t *testing.T, zone string) string {
+	t.Helper()
+	ep := os.Getenv("SIGNPOST_ROUTE53_ENDPOINT")
+	if ep == "" {
+		t.Skip("SIGNPOST_ROUTE53_ENDPOINT is not set: run scripts/start-moto.sh (CI does)")
+	}
+	resp, err := http.Post(ep+"/moto-api/reset", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	t.Setenv("TEST_AWS_KEY", "test")
+	cfg := workspace(t, "127.0.0.1:0", "", zone)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "  targets: [r53]\nproviders:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n    secret_access_key: env/TEST_AWS_KEY\n    endpoint: %s\n", ep)
+	f.Close()
+	return cfg
+}
+
+const r53Zone = apex + `www:
+  type: A
+  ttl: 60
+  values: [192.0.2.9]
+  dynamic:
+    pools:
+      eu:
+        fallback: us
+        values: [{value: 192.0.2.1}, {value: 192.0.2.2, weight: 3}]
+      us:
+        values: [{value: 192.0.2.3}]
+    rules:
+      - geos: [EU]
+        pool: eu
+      - pool: us
+`
+
+func TestPlanApplyDumpWithEmulator(t *testing.T) {
+	cfg := motoConfig(t, r53Zone)
+	dir := filepath.Dir(cfg)
+
+	code, out, errs := runCmd("plan", "--config", cfg, "--detailed-exitcode", "-v", "--out", filepath.Join(dir, "plan.json"))
+	if code != 2 {
+		t.Fatalf("plan exit %d, want 2 (changes)\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"example.com. -> r53", "+ create hosted zone", "+ create www.example.com. A (10 record sets)",
+		"CREATE _octodns-eu-value.www.example.com. A [eu-001] 60 192.0.2.2 weight=3", "+ health check HTTPS 192.0.2.1 www.example.com:443/_dns",
+		"Summary: example.com. -> r53: Creates=3, Updates=0, Deletes=0, Existing=0, HealthChecks=+3/-0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+
+	if code, out, errs := runCmd("apply", "--config", cfg, "--plan", filepath.Join(dir, "plan.json")); code != 0 {
+		t.Fatalf("apply exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, _ := runCmd("plan", "--config", cfg, "--detailed-exitcode"); code != 0 || !strings.Contains(out, "Creates=0, Updates=0, Deletes=0") {
+		t.Fatalf("second plan exit %d, want 0 with no changes:\n%s", code, out)
+	}
+	// The saved plan is stale now: reality moved.
+	if code, _, errs := runCmd("apply", "--config", cfg, "--plan", filepath.Join(dir, "plan.json")); code != 1 || !strings.Contains(errs, "changed since the plan was made") {
+		t.Fatalf("stale plan: exit %d, stderr %q", code, errs)
+	}
+
+	dumpDir := filepath.Join(dir, "dumped")
+	if code, out, errs := runCmd("dump", "--config", cfg, "--zone", "example.com", "--provider", "r53", "--out", dumpDir); code != 0 {
+		t.Fatalf("dump exit %d\n%s%s", code, out, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dumpDir, "example.com.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"fallback: us", "- EU", "weight: 3"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("dump lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
+	var zone strings.Builder
+	zone.WriteString(apex)
+	for i := range 10 {
+		fmt.Fprintf(&zone, "h%d:\n  type: A\n  value: 192.0.2.%d\n", i, i+1)
+	}
+	cfg := motoConfig(t, zone.String())
+	if code, out, errs := runCmd("apply", "--config", cfg); code != 0 {
+		t.Fatalf("first apply exit %d\n%s%s", code, out, errs)
+	}
+	zonePath := filepath.Join(filepath.Dir(cfg), "zones", "example.com.yaml")
+	writeFile(t, zonePath, apex+"h0:\n  type: A\n  value: 192.0.2.1\n")
+	code, _, errs := runCmd("apply", "--config", cfg)
+	if code != 1 || !strings.Contains(errs, "Too many deletes, 75.00% is over 30.00% (9/12), force required") {
+		t.Fatalf("unsafe apply: exit %d, stderr %q", code, errs)
+	}
+	if code, out, errs := runCmd("apply", "--config", cfg, "--force"); code != 0 || !strings.Contains(out, "applied 0 creates, 0 updates, 9 deletes") {
+		t.Fatalf("forced apply: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestServeReconciles(t *testing.T) {
+	cfg := motoConfig(t, r53Zone)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "reconcile:\n  interval: 200ms")
+	f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, io.Discard) }()
+	waitFor(t, "the zone reconciled", func() bool {
+		code, _, _ := runCmd("plan", "--config", cfg, "--detailed-exitcode")
+		return code == 0
+	})
+	cancel()
+	<-done
+}

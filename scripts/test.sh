@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: starts the Route53 emulator (installing it on first
+# use) so the provider's contract tests run against it, then runs every
+# test with the race detector. Extra arguments go to `go test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIGNPOST_ROUTE53_ENDPOINT=$(bash scripts/start-moto.sh)
+export SIGNPOST_ROUTE53_ENDPOINT
+echo "route53 emulator: $SIGNPOST_ROUTE53_ENDPOINT"
+go test -race "$@" ./...
