@@ -94,6 +94,15 @@ func TestPlanApplyDumpWithEmulator(t *testing.T) {
 	}
 }
 
+func TestValidateChecksTargets(t *testing.T) {
+	cfg := motoConfig(t, r53Zone+"  octodns:\n    healthcheck: {protocol: ICMP}\n")
+	code, _, errs := runCmd("validate", "--config", cfg)
+	want := filepath.Join(filepath.Dir(cfg), "zones", "example.com.yaml") + `:6: target r53: www.example.com. A: healthcheck protocol "ICMP" not supported`
+	if code != 1 || !strings.Contains(errs, want) {
+		t.Fatalf("exit %d, stderr:\n%s\nwant %s", code, errs, want)
+	}
+}
+
 func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
 	var zone strings.Builder
 	zone.WriteString(apex)

@@ -17,6 +17,9 @@ type Provider interface {
 	Name() string
 	// Capabilities says what the provider can represent.
 	Capabilities() Capabilities
+	// Check reports, without any API call, what in z the provider would
+	// reject.
+	Check(z *model.Zone) []string
 	// Plan reads the zone as it is and returns the changes that make it
 	// match z. It changes nothing.
 	Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, error)

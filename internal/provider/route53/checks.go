@@ -84,7 +84,9 @@ func (l *layout) check(r *model.Record, fqdn string, v model.PoolValue, o r53Opt
 	switch hc.Protocol {
 	case "HTTP", "HTTPS", "TCP":
 	default:
-		l.errs = append(l.errs, fmt.Sprintf("%s %s: healthcheck protocol %q not supported", r.FQDN(), r.Type, hc.Protocol))
+		if msg := fmt.Sprintf("%s %s: healthcheck protocol %q not supported", r.FQDN(), r.Type, hc.Protocol); !slices.Contains(l.errs, msg) {
+			l.errs = append(l.errs, msg)
+		}
 	}
 	down := v.Status == model.StatusDown
 	cfg := types.HealthCheckConfig{

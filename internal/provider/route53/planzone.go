@@ -16,6 +16,12 @@ import (
 // ErrInvalid marks desired state Route53 cannot take.
 var ErrInvalid = errors.New("invalid for route53")
 
+// Check implements provider.Provider.
+func (p *Provider) Check(z *model.Zone) []string {
+	l := desired(z)
+	return append(l.errs, validate(l.records)...)
+}
+
 // Plan implements provider.Provider.
 func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, error) {
 	zone := strings.ToLower(z.Name)

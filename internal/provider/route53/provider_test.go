@@ -128,6 +128,46 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+const subnetRecord = `office:
+  type: A
+  values: [192.0.2.1]
+  dynamic:
+    pools:
+      inside:
+        values: [{value: 192.0.2.2, status: up}]
+      outside:
+        values: [{value: 192.0.2.3, status: up}]
+    rules:
+      - subnets: [10.1.0.0/16, 10.2.0.0/16]
+        pool: inside
+      - pool: outside
+`
+
+func TestSubnetRulesConverge(t *testing.T) {
+	fake := r53fake.New()
+	p := newProvider(fake)
+	converge(t, p, statics+subnetRecord)
+	converge(t, p, statics+strings.Replace(subnetRecord, "10.2.0.0/16", "10.3.0.0/16", 1))
+	var cidr int
+	for _, s := range fake.Records("example.com.") {
+		if s.CidrRoutingConfig != nil {
+			cidr++
+		}
+	}
+	if cidr != 2 {
+		t.Errorf("%d CIDR record sets, want 2", cidr)
+	}
+}
+
+func TestCheckIsOffline(t *testing.T) {
+	fake := r53fake.New()
+	p := newProvider(fake)
+	msgs := p.Check(zone(t, docsDynamic+"  octodns:\n    healthcheck: {protocol: ICMP}\n"))
+	if len(msgs) != 1 || !strings.Contains(msgs[0], `healthcheck protocol "ICMP" not supported`) || len(fake.Calls()) != 0 {
+		t.Errorf("Check: %v, calls %v", msgs, fake.Calls())
+	}
+}
+
 func TestHealthChecksOfOthersAreKept(t *testing.T) {
 	fake := r53fake.New()
 	ctx := context.Background()
