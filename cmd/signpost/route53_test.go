@@ -4,35 +4,37 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
-// motoConfig writes a workspace whose zones target the moto emulator, reset
-// to empty. It skips without SIGNPOST_ROUTE53_ENDPOINT (CI sets it).
-func motoConfig(t *testing.T, zone string) string {
+// motoConfig writes a workspace whose zone targets the moto emulator and
+// returns the config path and the zone's name, which no other test uses
+// (packages share the emulator at the same time). It skips without
+// SIGNPOST_ROUTE53_ENDPOINT (CI sets it).
+func motoConfig(t *testing.T, zone string) (string, string) {
 	t.Helper()
 	ep := os.Getenv("SIGNPOST_ROUTE53_ENDPOINT")
 	if ep == "" {
 		t.Skip("SIGNPOST_ROUTE53_ENDPOINT is not set: run scripts/start-moto.sh (CI does)")
 	}
-	resp, err := http.Post(ep+"/moto-api/reset", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 	t.Setenv("TEST_AWS_KEY", "test")
 	cfg := workspace(t, "127.0.0.1:0", "", zone)
+	name := fmt.Sprintf("t%d.example.com.", time.Now().UnixNano())
+	zones := filepath.Join(filepath.Dir(cfg), "zones")
+	if err := os.Rename(filepath.Join(zones, "example.com.yaml"), filepath.Join(zones, name+"yaml")); err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(f, "  targets: [r53]\nproviders:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n    secret_access_key: env/TEST_AWS_KEY\n    endpoint: %s\n", ep)
 	f.Close()
-	return cfg
+	return cfg, name
 }
 
 const r53Zone = apex + `www:
@@ -53,16 +55,16 @@ const r53Zone = apex + `www:
 `
 
 func TestPlanApplyDumpWithEmulator(t *testing.T) {
-	cfg := motoConfig(t, r53Zone)
+	cfg, name := motoConfig(t, r53Zone)
 	dir := filepath.Dir(cfg)
 
 	code, out, errs := runCmd("plan", "--config", cfg, "--detailed-exitcode", "-v", "--out", filepath.Join(dir, "plan.json"))
 	if code != 2 {
 		t.Fatalf("plan exit %d, want 2 (changes)\n%s%s", code, out, errs)
 	}
-	for _, want := range []string{"example.com. -> r53", "+ create hosted zone", "+ create www.example.com. A (10 record sets)",
-		"CREATE _octodns-eu-value.www.example.com. A [eu-001] 60 192.0.2.2 weight=3", "+ health check HTTPS 192.0.2.1 www.example.com:443/_dns",
-		"Summary: example.com. -> r53: Creates=3, Updates=0, Deletes=0, Existing=0, HealthChecks=+3/-0"} {
+	for _, want := range []string{name + " -> r53", "+ create hosted zone", "+ create www." + name + " A (10 record sets)",
+		"CREATE _octodns-eu-value.www." + name + " A [eu-001] 60 192.0.2.2 weight=3", "+ health check HTTPS 192.0.2.1 www." + strings.TrimSuffix(name, ".") + ":443/_dns",
+		"Summary: " + name + " -> r53: Creates=3, Updates=0, Deletes=0, Existing=0, HealthChecks=+3/-0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)
 		}
@@ -80,10 +82,10 @@ func TestPlanApplyDumpWithEmulator(t *testing.T) {
 	}
 
 	dumpDir := filepath.Join(dir, "dumped")
-	if code, out, errs := runCmd("dump", "--config", cfg, "--zone", "example.com", "--provider", "r53", "--out", dumpDir); code != 0 {
+	if code, out, errs := runCmd("dump", "--config", cfg, "--zone", name, "--provider", "r53", "--out", dumpDir); code != 0 {
 		t.Fatalf("dump exit %d\n%s%s", code, out, errs)
 	}
-	b, err := os.ReadFile(filepath.Join(dumpDir, "example.com.yaml"))
+	b, err := os.ReadFile(filepath.Join(dumpDir, name+"yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +97,9 @@ func TestPlanApplyDumpWithEmulator(t *testing.T) {
 }
 
 func TestValidateChecksTargets(t *testing.T) {
-	cfg := motoConfig(t, r53Zone+"  octodns:\n    healthcheck: {protocol: ICMP}\n")
+	cfg, name := motoConfig(t, r53Zone+"  octodns:\n    healthcheck: {protocol: ICMP}\n")
 	code, _, errs := runCmd("validate", "--config", cfg)
-	want := filepath.Join(filepath.Dir(cfg), "zones", "example.com.yaml") + `:6: target r53: www.example.com. A: healthcheck protocol "ICMP" not supported`
+	want := filepath.Join(filepath.Dir(cfg), "zones", name+"yaml") + `:6: target r53: www.` + name + ` A: healthcheck protocol "ICMP" not supported`
 	if code != 1 || !strings.Contains(errs, want) {
 		t.Fatalf("exit %d, stderr:\n%s\nwant %s", code, errs, want)
 	}
@@ -109,14 +111,14 @@ func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
 	for i := range 10 {
 		fmt.Fprintf(&zone, "h%d:\n  type: A\n  value: 192.0.2.%d\n", i, i+1)
 	}
-	cfg := motoConfig(t, zone.String())
+	cfg, name := motoConfig(t, zone.String())
 	if code, out, errs := runCmd("apply", "--config", cfg); code != 0 {
 		t.Fatalf("first apply exit %d\n%s%s", code, out, errs)
 	}
-	zonePath := filepath.Join(filepath.Dir(cfg), "zones", "example.com.yaml")
+	zonePath := filepath.Join(filepath.Dir(cfg), "zones", name+"yaml")
 	writeFile(t, zonePath, apex+"h0:\n  type: A\n  value: 192.0.2.1\n")
 	code, _, errs := runCmd("apply", "--config", cfg)
-	if code != 1 || !strings.Contains(errs, "Too many deletes, 75.00% is over 30.00% (9/12), force required") {
+	if code != 1 || !strings.Contains(errs, "["+name+"] Too many deletes, 75.00% is over 30.00% (9/12), force required") {
 		t.Fatalf("unsafe apply: exit %d, stderr %q", code, errs)
 	}
 	if code, out, errs := runCmd("apply", "--config", cfg, "--force"); code != 0 || !strings.Contains(out, "applied 0 creates, 0 updates, 9 deletes") {
@@ -125,7 +127,7 @@ func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
 }
 
 func TestServeReconciles(t *testing.T) {
-	cfg := motoConfig(t, r53Zone)
+	cfg, _ := motoConfig(t, r53Zone)
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 	if err != nil {
 		return err
 	}
-	if fingerprint(st) != zp.State {
+	if fingerprint(zp.Zone, st) != zp.State {
 		return fmt.Errorf("%s: %w", zp.Zone, plan.ErrStale)
 	}
 	zoneID := st.zoneID

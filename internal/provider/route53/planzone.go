@@ -38,7 +38,7 @@ func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, err
 
 func (p *Provider) planFrom(zone string, l *layout, st *state) *plan.ZonePlan {
 	zp := &plan.ZonePlan{Zone: zone, Target: p.opts.Name, ZoneID: st.zoneID, Warnings: l.warnings,
-		State: fingerprint(st)}
+		State: fingerprint(zone, st)}
 	ign := ignore(zone, l.records)
 	for i := range st.records {
 		if !ign(&st.records[i]) {
@@ -142,10 +142,26 @@ func ownedBy(ref string, prefixes map[string]bool) bool {
 	return false
 }
 
-func fingerprint(st *state) string {
-	ids := make([]string, len(st.checks))
-	for i, hc := range st.checks {
-		ids[i] = aws.ToString(hc.Id)
+// fingerprint hashes the zone's records and the checks made for its
+// records, so that a saved plan notices when this zone moved, and only
+// this zone: other zones' checks live in the same account.
+func fingerprint(zone string, st *state) string {
+	var ids []string
+	for _, hc := range st.checks {
+		if checkZone(aws.ToString(hc.CallerReference)) == zone || inZone(checkZone(aws.ToString(hc.CallerReference)), zone) {
+			ids = append(ids, aws.ToString(hc.Id))
+		}
 	}
 	return plan.Fingerprint(st.records, append(ids, "zone:"+st.zoneID))
 }
+
+// checkZone returns the fqdn in a reference "NNNN:TYPE:fqdn:xxxx", or "".
+func checkZone(ref string) string {
+	parts := strings.Split(ref, ":")
+	if len(parts) != 4 || !refShape.MatchString(ref) {
+		return ""
+	}
+	return parts[2]
+}
+
+func inZone(name, zone string) bool { return name == zone || strings.HasSuffix(name, "."+zone) }

@@ -24,9 +24,11 @@ func newProvider(api route53.API) *route53.Provider {
 	return route53.New(route53.Options{Name: "r53", API: api, RPS: 1e6, Sleep: noSleep})
 }
 
-func zone(t testing.TB, src string) *model.Zone {
+func zone(t testing.TB, src string) *model.Zone { return zoneIn(t, "example.com.", src) }
+
+func zoneIn(t testing.TB, name, src string) *model.Zone {
 	t.Helper()
-	z, probs := zonefile.Parse("example.com.yaml", "example.com.", []byte(src))
+	z, probs := zonefile.Parse(name+"yaml", name, []byte(src))
 	if len(probs.Errors()) > 0 {
 		t.Fatal(probs)
 	}
@@ -36,15 +38,20 @@ func zone(t testing.TB, src string) *model.Zone {
 // converge plans and applies src, then checks that a second plan is empty.
 func converge(t testing.TB, p *route53.Provider, src string) *plan.ZonePlan {
 	t.Helper()
+	return convergeIn(t, p, "example.com.", src)
+}
+
+func convergeIn(t testing.TB, p *route53.Provider, name, src string) *plan.ZonePlan {
+	t.Helper()
 	ctx := context.Background()
-	zp, err := p.Plan(ctx, zone(t, src))
+	zp, err := p.Plan(ctx, zoneIn(t, name, src))
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
 	if err := p.Apply(ctx, zp); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	again, err := p.Plan(ctx, zone(t, src))
+	again, err := p.Plan(ctx, zoneIn(t, name, src))
 	if err != nil {
 		t.Fatalf("second plan: %v", err)
 	}
@@ -249,6 +256,19 @@ func TestStalePlan(t *testing.T) {
 	converge(t, p, statics+"other:\n  type: A\n  value: 192.0.2.6\n") // reality moves
 	if err := p.Apply(context.Background(), zp); !errors.Is(err, plan.ErrStale) {
 		t.Fatalf("applying a stale plan: %v, want ErrStale", err)
+	}
+}
+
+func TestOtherZonesDoNotStalePlans(t *testing.T) {
+	fake := r53fake.New()
+	p := newProvider(fake)
+	zp, err := p.Plan(context.Background(), zone(t, docsDynamic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	convergeIn(t, p, "example.org.", docsDynamic) // checks appear in the account
+	if err := p.Apply(context.Background(), zp); err != nil {
+		t.Fatalf("another zone's health checks made the plan stale: %v", err)
 	}
 }
 
