@@ -29,6 +29,7 @@ type API interface {
 	ListCidrCollections(context.Context, *route53.ListCidrCollectionsInput, ...func(*route53.Options)) (*route53.ListCidrCollectionsOutput, error)
 	CreateCidrCollection(context.Context, *route53.CreateCidrCollectionInput, ...func(*route53.Options)) (*route53.CreateCidrCollectionOutput, error)
 	ChangeCidrCollection(context.Context, *route53.ChangeCidrCollectionInput, ...func(*route53.Options)) (*route53.ChangeCidrCollectionOutput, error)
+	ListCidrBlocks(context.Context, *route53.ListCidrBlocksInput, ...func(*route53.Options)) (*route53.ListCidrBlocksOutput, error)
 }
 
 // retryable error codes: throttling and a zone still busy with the last

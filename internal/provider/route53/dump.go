@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/signpost-dns/signpost/internal/model"
@@ -18,7 +19,7 @@ import (
 // Dump implements provider.Provider.
 func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 	zone = strings.ToLower(zone)
-	st, err := p.read(ctx, zone, false)
+	st, err := p.read(ctx, zone, false) // CIDR collections are read if records use them
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +34,9 @@ func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 	for _, r := range st.records {
 		rec, err := dumpRecord(zone, r, checks)
 		if err != nil {
+			return nil, err
+		}
+		if err := p.dumpSubnets(ctx, st, r, rec); err != nil {
 			return nil, err
 		}
 		z.Records = append(z.Records, rec)
@@ -105,6 +109,32 @@ func intKeys[V any](m map[int]V) func(func(int) bool) {
 			}
 		}
 	}
+}
+
+// dumpSubnets fills in the subnets of a record's CIDR rules from the
+// blocks of their locations.
+func (p *Provider) dumpSubnets(ctx context.Context, st *state, r plan.Record, rec *model.Record) error {
+	for _, s := range r.RRSets {
+		if s.CIDR == nil || s.CIDR.Location == "*" || s.Name != r.Name {
+			continue
+		}
+		idx, _, _ := strings.Cut(s.SetID, "-")
+		i, err := strconv.Atoi(idx)
+		if err != nil || rec.Dynamic == nil || i >= len(rec.Dynamic.Rules) {
+			continue
+		}
+		out, err := call(ctx, p.c, "ListCidrBlocks", p.c.api.ListCidrBlocks, &route53.ListCidrBlocksInput{
+			CollectionId: aws.String(st.cidrIDs[s.CIDR.Collection]), LocationName: aws.String(s.CIDR.Location)})
+		if err != nil {
+			return fmt.Errorf("reading CIDR location %s: %w", s.CIDR.Location, err)
+		}
+		for _, b := range out.CidrBlocks {
+			if pfx, ok := model.ParseSubnet(aws.ToString(b.CidrBlock)); ok {
+				rec.Dynamic.Rules[i].Subnets = append(rec.Dynamic.Rules[i].Subnets, pfx)
+			}
+		}
+	}
+	return nil
 }
 
 // dumpValue reads a weighted value: no check means status up, a disabled

@@ -166,6 +166,26 @@ func TestSubnetRulesConverge(t *testing.T) {
 	}
 }
 
+func TestDumpRebuildsSubnetRules(t *testing.T) {
+	fake := r53fake.New()
+	p := newProvider(fake)
+	converge(t, p, subnetRecord)
+	z, err := p.Dump(context.Background(), "example.com.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := zonefile.Format(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := mustPlan(t, p, string(out)); !again.Empty() {
+		t.Fatalf("the dumped zone plans changes:\n%s\n%s", summary(again), out)
+	}
+	if !strings.Contains(string(out), "- 10.1.0.0/16") {
+		t.Errorf("dump lacks the subnets:\n%s", out)
+	}
+}
+
 func TestCheckIsOffline(t *testing.T) {
 	fake := r53fake.New()
 	p := newProvider(fake)

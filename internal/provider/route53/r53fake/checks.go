@@ -199,3 +199,21 @@ func (f *Fake) Records(zone string) []types.ResourceRecordSet {
 	}
 	return nil
 }
+
+// ListCidrBlocks lists a location's blocks.
+func (f *Fake) ListCidrBlocks(_ context.Context, in *route53.ListCidrBlocksInput, _ ...func(*route53.Options)) (*route53.ListCidrBlocksOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("ListCidrBlocks"); err != nil {
+		return nil, err
+	}
+	locs := f.locations[aws.ToString(in.CollectionId)]
+	if locs == nil {
+		return nil, &types.NoSuchCidrCollectionException{Message: aws.String("no such collection")}
+	}
+	out := &route53.ListCidrBlocksOutput{}
+	for _, c := range locs[aws.ToString(in.LocationName)] {
+		out.CidrBlocks = append(out.CidrBlocks, types.CidrBlockSummary{CidrBlock: aws.String(c), LocationName: in.LocationName})
+	}
+	return out, nil
+}
