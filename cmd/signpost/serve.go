@@ -96,7 +96,7 @@ func (a *app) serve(ctx context.Context, st *state) error {
 	go a.checker.Run(ctx)
 	a.log.Info("serving", "zones", len(st.table.Zones()), "targets", len(st.table.Targets()),
 		"geoip", st.locator.Source(), "serial", st.table.Serial())
-	handler := api.New(api.Options{Ready: a.srv.Ready, Gatherer: a.reg, Health: a.checker.Status})
+	handler := api.New(api.Options{Ready: a.srv.Ready, Gatherer: a.reg, Health: a.checker.Status, Pprof: st.cfg.HTTP.Pprof})
 	stopHTTP, err := startHTTP(st.cfg.HTTP.Listen, handler, a.log)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -21,6 +22,8 @@ type Options struct {
 	Gatherer prometheus.Gatherer
 	// Health supplies GET /api/v1/health; nil serves an empty list.
 	Health func() []health.TargetStatus
+	// Pprof serves Go's profiles under /debug/pprof/.
+	Pprof bool
 }
 
 // New returns the HTTP handler.
@@ -40,6 +43,12 @@ func New(opts Options) http.Handler {
 		g = prometheus.NewRegistry()
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	if opts.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	mux.HandleFunc("GET /api/v1/health", func(w http.ResponseWriter, _ *http.Request) {
 		list := []health.TargetStatus{}
 		if opts.Health != nil {

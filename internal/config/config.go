@@ -45,6 +45,7 @@ type DNS struct {
 // HTTP configures the operations listener (/healthz, /metrics).
 type HTTP struct {
 	Listen string `yaml:"listen"` // "" disables it
+	Pprof  bool   `yaml:"pprof"`  // serve Go's /debug/pprof/ profiles
 }
 
 // GeoIP configures client location.

@@ -1,6 +1,7 @@
 package dnsserver
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -53,6 +54,7 @@ func FuzzRespond(f *testing.F) {
 	w := newWorker()
 	src := netip.MustParseAddr("127.0.0.1")
 	f.Fuzz(func(t *testing.T, pkt []byte, udp bool) {
+		checkFastMatchesFull(t, s, pkt, src, udp)
 		out := s.respond(w, pkt, src, udp)
 		if out == nil {
 			return
@@ -68,4 +70,74 @@ func FuzzRespond(f *testing.F) {
 			t.Fatalf("udp reply of %d bytes", len(out))
 		}
 	})
+}
+
+// seeded returns a worker whose random source starts at a fixed state, so
+// that two workers make the same weighted choices.
+func seeded() *worker {
+	w := newWorker()
+	w.rnd = rand.New(rand.NewPCG(7, 7))
+	return w
+}
+
+// checkFastMatchesFull fails when the fast path answers a packet
+// differently from the full path.
+func checkFastMatchesFull(t *testing.T, s *Server, pkt []byte, src netip.Addr, udp bool) {
+	t.Helper()
+	fast, ok := s.respondFast(seeded(), nil, pkt, src, udp)
+	if !ok {
+		return
+	}
+	full := s.respondFull(seeded(), nil, pkt, src, udp)
+	a, b := new(dns.Msg), new(dns.Msg)
+	if err := a.Unpack(fast); err != nil {
+		t.Fatalf("fast reply does not parse: %v", err)
+	}
+	if err := b.Unpack(full); err != nil {
+		t.Fatalf("full reply does not parse: %v", err)
+	}
+	if a.String() != b.String() {
+		t.Fatalf("fast path differs from the full path:\n--- fast\n%s\n--- full\n%s", a, b)
+	}
+}
+
+func TestFastPathMatchesFullPath(t *testing.T) {
+	s := New(Options{}, fuzzTable(t), nil)
+	src := netip.MustParseAddr("127.0.0.1")
+	cases := 0
+	for _, name := range []string{"www.example.com.", "WwW.Example.COM.", "big.example.com.", "example.com.", "nope.example.com.", "ns1.example.com.", "example.org."} {
+		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA, dns.TypeNS, dns.TypeSOA, dns.TypeANY, dns.TypeMX} {
+			for _, edns := range []int{0, 1, 2} {
+				m := new(dns.Msg)
+				m.SetQuestion(name, qt)
+				switch edns {
+				case 1:
+					m.SetEdns0(4096, true)
+				case 2:
+					o := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
+					o.SetUDPSize(1232)
+					o.Option = []dns.EDNS0{&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: []byte{198, 51, 100, 0}}}
+					m.Extra = append(m.Extra, o)
+				}
+				pkt, _ := m.Pack()
+				if _, ok := s.respondFast(seeded(), nil, pkt, src, true); ok {
+					cases++
+				}
+				checkFastMatchesFull(t, s, pkt, src, true)
+				checkFastMatchesFull(t, s, pkt, src, false)
+			}
+		}
+	}
+	if cases < 60 {
+		t.Errorf("the fast path answered only %d of 126 plain queries", cases)
+	}
+}
+
+func fuzzTable(t *testing.T) *engine.Table {
+	zones, _, err := zonefile.LoadDir("testdata/zones")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, _ := engine.Compile(zones, engine.Options{Serial: 1})
+	return table
 }

@@ -16,6 +16,11 @@ type worker struct {
 	resp engine.Response
 	rnd  *rand.Rand
 	q    engine.Query
+
+	fq      fastQuery
+	name    [256]byte // the question name as asked, for the fast path
+	nameLen int
+	scratch [65535]byte // one record packed at a time
 }
 
 // newWorker gives each goroutine its own random source, seeded from the
@@ -37,13 +42,27 @@ type request struct {
 // respond builds the reply to one query packet, or returns nil when nothing
 // should be sent (too short to answer, or not a query).
 func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte {
+	return s.respondInto(w, nil, pkt, src, udp)
+}
+
+// respondInto is respond appending the reply to buf, which it may reuse.
+// Plain queries take the fast path; everything else the full one.
+func (s *Server) respondInto(w *worker, buf, pkt []byte, src netip.Addr, udp bool) []byte {
+	if out, ok := s.respondFast(w, buf, pkt, src, udp); ok {
+		return out
+	}
+	return s.respondFull(w, buf, pkt, src, udp)
+}
+
+// respondFull answers any packet through miekg/dns's message parser.
+func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp bool) []byte {
 	start := time.Now()
 	if len(pkt) < 12 {
 		return nil
 	}
 	m := new(dns.Msg)
 	if err := m.Unpack(pkt); err != nil {
-		return s.finishMsg(start, formErr(pkt), "", 0)
+		return s.finishMsg(start, buf, formErr(pkt), "", 0)
 	}
 	if m.Response {
 		return nil
@@ -52,7 +71,7 @@ func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte
 	reply := newReply(m, req)
 	if rcode != dns.RcodeSuccess {
 		reply.Rcode = rcode
-		return s.pack(start, reply, req, "", 0)
+		return s.pack(start, buf, reply, req, "", 0)
 	}
 	q := m.Question[0]
 	w.q = engine.Query{Name: q.Name, Type: q.Qtype, Client: req.client, SourceBits: req.srcBits}
@@ -63,7 +82,7 @@ func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte
 		req.ecs.SourceScope = uint8(min(w.resp.ScopeBits, req.srcBits))
 	}
 	s.opts.Metrics.answer(&w.resp)
-	return s.pack(start, reply, req, w.resp.Zone, q.Qtype)
+	return s.pack(start, buf, reply, req, w.resp.Zone, q.Qtype)
 }
 
 // parse applies the protocol's rules to a query. A non-success rcode means
@@ -206,7 +225,7 @@ func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
 
 // pack adds the OPT record, truncates to the client's size over UDP, and
 // packs the reply.
-func (s *Server) pack(start time.Time, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
+func (s *Server) pack(start time.Time, buf []byte, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
 	if req.opt != nil {
 		opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
 		opt.SetUDPSize(uint16(s.opts.MaxUDPSize))
@@ -219,11 +238,11 @@ func (s *Server) pack(start time.Time, r *dns.Msg, req *request, zone string, qt
 	if r.Len() > req.udpSize {
 		r.Truncate(req.udpSize)
 	}
-	return s.finishMsg(start, r, zone, qtype)
+	return s.finishMsg(start, buf, r, zone, qtype)
 }
 
-func (s *Server) finishMsg(start time.Time, r *dns.Msg, zone string, qtype uint16) []byte {
-	out, err := r.Pack()
+func (s *Server) finishMsg(start time.Time, buf []byte, r *dns.Msg, zone string, qtype uint16) []byte {
+	out, err := r.PackBuffer(buf[:cap(buf)])
 	if err != nil {
 		s.log.Warn("packing reply", "err", err)
 		fail := formErr([]byte{byte(r.Id >> 8), byte(r.Id), byte(r.Opcode << 3), 0})

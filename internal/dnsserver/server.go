@@ -130,7 +130,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	for _, c := range s.udp {
 		for range runtime.GOMAXPROCS(0) {
 			s.wg.Add(1)
-			go s.serveUDP(c)
+			go s.serveUDPBatch(c)
 		}
 	}
 	sem := make(chan struct{}, s.opts.MaxTCP)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# DNS benchmark: signpost against gdnsd, Knot and PowerDNS, in one run.
+#
+# Installs dnsperf and the peers with apt, gives each server the same zone
+# (a static name with 3 A records, a weighted name with 3 values, a geo name
+# with 3 pools by continent plus a catch-all, a failover name, NXDOMAIN
+# names), pins the server to CPU 0 and dnsperf to CPU 1, and runs every
+# server and kind interleaved for ROUNDS rounds. Reports QPS, server CPU
+# microseconds per query (utime+stime from /proc/PID/stat over the run,
+# divided by answered queries), and p50/p99 latency at a fixed 20k QPS, each
+# also as a ratio to gdnsd. Everything listens on 127.0.0.x high ports and
+# is stopped at the end.
+#   ROUNDS (2), SECONDS (8), LAT_SECONDS (4), CLIENTS (4), KEEP=1 keeps the work dir
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-2}; SECS=${SECONDS_PER_RUN:-8}; LSECS=${LAT_SECONDS:-4}; CLIENTS=${CLIENTS:-4}
+W=$(mktemp -d /tmp/signpost-dnsbench.XXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$W"; }
+trap cleanup EXIT
+
+if ! command -v dnsperf >/dev/null || ! command -v gdnsd >/dev/null || ! command -v knotd >/dev/null || ! command -v pdns_server >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnsperf gdnsd knot pdns-server pdns-backend-bind >/dev/null
+fi
+go build -o "$W/signpost-bin" ./cmd/signpost
+go run ./bench/dns/mkgeo "$W/geo.mmdb"
+
+bash bench/dns/configs.sh "$W"
+
+start() { # name cmd...
+  local name=$1; shift
+  taskset -c 0 "$@" >"$W/$name.log" 2>&1 &
+  PIDS+=($!); echo $! >"$W/$name.pid"
+}
+start gdnsd gdnsd -c "$W/gdnsd" start
+start knot knotd -c "$W/knot/knot.conf"
+start pdns pdns_server --config-dir="$W/pdns" --daemon=no --guardian=no --disable-syslog --write-pid=no
+start signpost "$W/signpost-bin" serve --config "$W/signpost/signpost.yaml"
+
+declare -A ADDR=([gdnsd]=127.0.0.11 [knot]=127.0.0.12 [pdns]=127.0.0.13 [signpost]=127.0.0.14)
+PORT=15353
+for s in gdnsd knot pdns signpost; do
+  for _ in $(seq 100); do dig +short +time=1 +tries=1 @"${ADDR[$s]}" -p $PORT static.bench.test >/dev/null 2>&1 && break; sleep 0.1; done
+  dig +short @"${ADDR[$s]}" -p $PORT static.bench.test | grep -q 127.0.10.1 || { echo "$s did not start:"; cat "$W/$s.log"; exit 1; }
+done
+
+# Query files. Geo queries carry ECS from 198.51.100.0/24 (EU in geo.mmdb).
+echo "static.bench.test A" >"$W/static.q"
+echo "weighted.bench.test A" >"$W/weighted.q"
+echo "geo.bench.test A" >"$W/geo.q"
+echo "failover.bench.test A" >"$W/failover.q"
+for i in $(seq 100); do echo "nx$i.bench.test A"; done >"$W/nxdomain.q"
+ECS="8:00011800c63364"
+# Which server serves which kind ("-" = not supported there).
+supports() {
+  case "$1:$2" in
+    knot:weighted|knot:geo|knot:failover|pdns:geo) return 1;;
+  esac
+  return 0
+}
+
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+
+run_one() { # server kind -> "qps cpu_us_per_query"
+  local s=$1 k=$2 pid extra=()
+  pid=$(cat "$W/$s.pid")
+  [ "$k" = geo ] && extra=(-E "$ECS")
+  local t0 t1 out q
+  t0=$(ticks "$pid")
+  out=$(taskset -c 1 dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$SECS" -q 200 "${extra[@]}" -O suppress=timeouts 2>&1)
+  t1=$(ticks "$pid")
+  q=$(echo "$out" | awk '/Queries completed:/{print $3}')
+  local qps; qps=$(echo "$out" | awk '/Queries per second:/{print $4}')
+  awk -v q="$q" -v d="$((t1 - t0))" -v hz="$HZ" -v qps="$qps" 'BEGIN{printf "%.0f %.2f\n", qps, (q>0? d*1e6/hz/q : 0)}'
+}
+
+lat_one() { # server kind -> "p50_ms p99_ms" at 20k QPS
+  local s=$1 k=$2 extra=()
+  [ "$k" = geo ] && extra=(-E "$ECS")
+  taskset -c 1 dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$LSECS" -Q 20000 -v "${extra[@]}" -O suppress=timeouts 2>/dev/null |
+    awk '$1==">" && ($2=="NOERROR" || $2=="NXDOMAIN") {print $NF}' | sort -g |
+    awk '{v[NR]=$1} END{if(NR==0){print "- -"; exit}; printf "%.3f %.3f\n", v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000}'
+}
+
+KINDS=${KINDS:-"static weighted geo failover nxdomain"}
+SERVERS=${SERVERS:-"gdnsd knot pdns signpost"}
+declare -A QPS CPU P50 P99 N
+for r in $(seq "$ROUNDS"); do
+  for k in $KINDS; do
+    for s in $SERVERS; do
+      supports "$s" "$k" || continue
+      read -r qps cpu < <(run_one "$s" "$k")
+      read -r p50 p99 < <(lat_one "$s" "$k")
+      key="$s:$k"
+      QPS[$key]=$(awk -v a="${QPS[$key]:-0}" -v b="$qps" 'BEGIN{print a+b}')
+      CPU[$key]=$(awk -v a="${CPU[$key]:-0}" -v b="$cpu" 'BEGIN{print a+b}')
+      P50[$key]=$(awk -v a="${P50[$key]:-0}" -v b="$p50" 'BEGIN{print a+b}')
+      P99[$key]=$(awk -v a="${P99[$key]:-0}" -v b="$p99" 'BEGIN{print a+b}')
+      N[$key]=$(( ${N[$key]:-0} + 1 ))
+      echo "round $r $k $s: qps=$qps cpu_us/q=$cpu p50=${p50}ms p99=${p99}ms" >&2
+    done
+  done
+done
+
+avg() { awk -v a="$1" -v n="$2" 'BEGIN{printf "%.2f", a/n}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }'; }
+printf "\n%-9s %-9s %9s %7s %12s %7s %9s %9s %7s\n" kind server QPS "/gdnsd" "cpu_us/q" "/gdnsd" "p50_ms" "p99_ms" "/gdnsd"
+for k in $KINDS; do
+  for s in $SERVERS; do
+    key="$s:$k"; [ -n "${N[$key]:-}" ] || continue
+    g="gdnsd:$k"
+    qps=$(avg "${QPS[$key]}" "${N[$key]}"); cpu=$(avg "${CPU[$key]}" "${N[$key]}")
+    p50=$(avg "${P50[$key]}" "${N[$key]}"); p99=$(avg "${P99[$key]}" "${N[$key]}")
+    gq=$(avg "${QPS[$g]}" "${N[$g]}"); gc=$(avg "${CPU[$g]}" "${N[$g]}"); gp=$(avg "${P99[$g]}" "${N[$g]}")
+    printf "%-9s %-9s %9s %7s %12s %7s %9s %9s %7s\n" "$k" "$s" "$qps" "$(ratio "$qps" "$gq")" "$cpu" "$(ratio "$cpu" "$gc")" "$p50" "$p99" "$(ratio "$p99" "$gp")"
+  done
+done
