@@ -50,31 +50,28 @@ func writeFast(w *worker, out, pkt []byte, q *fastQuery, maxUDP int) ([]byte, bo
 func appendWireRRs(w *worker, out []byte, sec []engine.RR, qname string) ([]byte, bool) {
 	var ok bool
 	for i := range sec {
-		if out, ok = appendRR(w, out, &sec[i], qname); !ok {
+		if out, ok = appendRR(out, &sec[i], qname); !ok {
 			return nil, false
 		}
 	}
 	return out, true
 }
 
-// appendRR packs one record with miekg's packer into scratch, then writes
-// it under its owner: a pointer to the question when they are the same
-// name, else the owner's own labels.
-func appendRR(w *worker, out []byte, x *engine.RR, qname string) ([]byte, bool) {
-	n, err := dns.PackRR(x.RR, w.scratch[:], 0, nil, false)
-	if err != nil {
-		return nil, false
-	}
-	skip := nameLen(w.scratch[:n])
+// appendRR writes one record from its compiled wire form under its owner:
+// a pointer to the question when they are the same name, else the owner's
+// own labels.
+func appendRR(out []byte, x *engine.RR, qname string) ([]byte, bool) {
+	skip := nameLen(x.Wire)
 	if skip < 0 {
 		return nil, false
 	}
+	var err error
 	if x.Owner == qname {
 		out = append(out, 0xC0, 12)
 	} else if out, err = appendName(out, x.Owner); err != nil {
 		return nil, false
 	}
-	return append(out, w.scratch[skip:n]...), true
+	return append(out, x.Wire[skip:]...), true
 }
 
 // nameLen returns the length of the uncompressed name at the start of b.

@@ -20,7 +20,6 @@ type worker struct {
 	fq      fastQuery
 	name    [256]byte // the question name as asked, for the fast path
 	nameLen int
-	scratch [65535]byte // one record packed at a time
 }
 
 // newWorker gives each goroutine its own random source, seeded from the
@@ -211,13 +210,12 @@ func fill(r *dns.Msg, resp *engine.Response) {
 	r.Extra = appendRRs(r.Extra, resp.Extra)
 }
 
+// appendRRs copies the table's records for packing: packing writes into a
+// record's header, and the table is shared by every goroutine.
 func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
 	for _, x := range src {
-		rr := x.RR
-		if rr.Header().Name != x.Owner {
-			rr = dns.Copy(rr)
-			rr.Header().Name = x.Owner
-		}
+		rr := dns.Copy(x.RR)
+		rr.Header().Name = x.Owner
 		dst = append(dst, rr)
 	}
 	return dst

@@ -40,7 +40,7 @@ func (t *Table) lookup(z *zone, name, owner string, qtype uint16, c *client, h H
 		}
 		if n == nil {
 			resp.Rcode = dns.RcodeNameError
-			resp.Authority = append(resp.Authority, RR{z.negSOA.Header().Name, z.negSOA})
+			resp.Authority = append(resp.Authority, z.negSOA.under(z.name))
 			if tr != nil {
 				tr.addf("%s does not exist: NXDOMAIN", owner)
 			}
@@ -73,7 +73,7 @@ func answerNode(z *zone, n *node, owner string, qtype uint16, c *client, h Healt
 		}
 	}
 	if s == nil {
-		resp.Authority = append(resp.Authority, RR{z.negSOA.Header().Name, z.negSOA})
+		resp.Authority = append(resp.Authority, z.negSOA.under(z.name))
 		if tr != nil {
 			tr.addf("%s has no %s records: NODATA", owner, dns.TypeToString[qtype])
 		}
@@ -81,7 +81,7 @@ func answerNode(z *zone, n *node, owner string, qtype uint16, c *client, h Healt
 	}
 	c.t.emit(s, owner, c, h, r, resp, tr)
 	for _, g := range s.glue {
-		resp.Extra = append(resp.Extra, RR{g.Header().Name, g})
+		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
 	}
 }
 
@@ -89,10 +89,10 @@ func referral(cut *node, resp *Response, tr *Trace) {
 	resp.Authoritative = false
 	ns := cut.set(dns.TypeNS)
 	for _, rr := range ns.rrs {
-		resp.Authority = append(resp.Authority, RR{rr.Header().Name, rr})
+		resp.Authority = append(resp.Authority, rr.under(rr.rr.Header().Name))
 	}
 	for _, g := range ns.glue {
-		resp.Extra = append(resp.Extra, RR{g.Header().Name, g})
+		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
 	}
 	if tr != nil {
 		tr.addf("%s is delegated: referral", cut.name)
@@ -104,7 +104,7 @@ func referral(cut *node, resp *Response, tr *Trace) {
 func (t *Table) emit(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) string {
 	if s.dyn == nil {
 		for _, rr := range s.rrs {
-			resp.Answer = append(resp.Answer, RR{owner, rr})
+			resp.Answer = append(resp.Answer, rr.under(owner))
 		}
 		if tr != nil {
 			tr.addf("%s %s is static: %d record(s)", s.fqdn, dns.TypeToString[s.rtype], len(s.rrs))

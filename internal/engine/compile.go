@@ -139,7 +139,7 @@ func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
 	apex := z.nodes[z.name]
 	primary := v.Primary
 	if ns := apex.set(dns.TypeNS); primary == "" && ns != nil && len(ns.rrs) > 0 {
-		primary = ns.rrs[0].(*dns.NS).Ns
+		primary = ns.rrs[0].rr.(*dns.NS).Ns
 	}
 	if primary == "" {
 		primary = "ns1." + z.name
@@ -155,8 +155,14 @@ func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
 		Refresh: v.Refresh, Retry: v.Retry, Expire: v.Expire, Minttl: v.Negative}
 	neg := dns.Copy(soa)
 	neg.Header().Ttl = min(v.TTL, v.Negative)
-	z.soa, z.negSOA = soa, neg
-	apex.sets = append(apex.sets, &rrset{rtype: dns.TypeSOA, fqdn: z.name, rrs: []dns.RR{soa}})
+	var err error
+	if z.soa, err = newRecord(soa); err == nil {
+		z.negSOA, err = newRecord(neg)
+	}
+	if err != nil {
+		c.probs = append(c.probs, model.Problem{File: mz.File, Name: mz.Name, Reason: "SOA: " + err.Error()})
+	}
+	apex.sets = append(apex.sets, &rrset{rtype: dns.TypeSOA, fqdn: z.name, rrs: []record{z.soa}})
 }
 
 // addGlue attaches to every NS set the in-zone addresses of its servers.
@@ -167,7 +173,7 @@ func (z *zone) addGlue() {
 			continue
 		}
 		for _, rr := range ns.rrs {
-			host := z.nodes[strings.ToLower(rr.(*dns.NS).Ns)]
+			host := z.nodes[strings.ToLower(rr.rr.(*dns.NS).Ns)]
 			if host == nil {
 				continue
 			}

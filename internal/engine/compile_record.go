@@ -27,7 +27,7 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 		s.rrs = append(s.rrs, rr)
 	}
 	if len(s.rrs) > 0 && rtype == dns.TypeCNAME {
-		s.target = strings.ToLower(s.rrs[0].(*dns.CNAME).Target)
+		s.target = strings.ToLower(s.rrs[0].rr.(*dns.CNAME).Target)
 	}
 	if rec.Dynamic != nil {
 		s.dyn = c.dynamic(rec)
@@ -38,15 +38,15 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 	return s
 }
 
-func (c *compiler) rr(rec *model.Record, rdata string) (dns.RR, error) {
+func (c *compiler) rr(rec *model.Record, rdata string) (record, error) {
 	rr, err := dns.NewRR(fmt.Sprintf("%s %d IN %s %s", rec.FQDN(), rec.TTL, rec.Type, rdata))
 	if err != nil {
-		return nil, err
+		return record{}, err
 	}
 	if rr == nil {
-		return nil, fmt.Errorf("empty record")
+		return record{}, fmt.Errorf("empty record")
 	}
-	return rr, nil
+	return newRecord(rr)
 }
 
 func (c *compiler) dynamic(rec *model.Record) *dynamic {
@@ -89,7 +89,7 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 		return value{}, false
 	}
 	v := value{rr: rr, text: pv.Value, weight: int(pv.Weight), status: pv.Status, target: -1}
-	if cn, ok := rr.(*dns.CNAME); ok {
+	if cn, ok := rr.rr.(*dns.CNAME); ok {
 		v.cname = strings.ToLower(cn.Target)
 	}
 	if pv.Status == model.StatusObey && rec.Healthcheck.Protocol != "UDP" {

@@ -50,11 +50,33 @@ type Query struct {
 }
 
 // RR is one record of a response with the owner name to write it under.
-// RR is shared with the table and must not be modified.
+// RR and Wire are shared with the table and must not be modified (nor
+// packed, which writes into the header: pack a copy, or use Wire).
 type RR struct {
 	Owner string
 	RR    dns.RR
+	// Wire is the record packed at compile time with its canonical owner,
+	// uncompressed: owner, type, class, TTL, RDLENGTH, RDATA.
+	Wire []byte
 }
+
+// record is a compiled record: the RR and its wire form.
+type record struct {
+	rr   dns.RR
+	wire []byte
+}
+
+// newRecord packs rr once; the only time the table's RRs are packed.
+func newRecord(rr dns.RR) (record, error) {
+	buf := make([]byte, dns.Len(rr)+256)
+	n, err := dns.PackRR(rr, buf, 0, nil, false)
+	if err != nil {
+		return record{}, err
+	}
+	return record{rr: rr, wire: buf[:n:n]}, nil
+}
+
+func (r record) under(owner string) RR { return RR{Owner: owner, RR: r.rr, Wire: r.wire} }
 
 // Response is what the engine answers. Reuse one per goroutine: Answer
 // resets it and appends into its slices.

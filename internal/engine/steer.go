@@ -65,7 +65,7 @@ func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp 
 	}
 	resp.Pool = "backup"
 	for _, rr := range s.rrs {
-		resp.Answer = append(resp.Answer, RR{owner, rr})
+		resp.Answer = append(resp.Answer, rr.under(owner))
 	}
 	if tr != nil {
 		tr.addf("serving the backup values (%d)", len(s.rrs))
@@ -207,7 +207,7 @@ func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Tr
 		}
 	}
 	for _, i := range chosen[:k] {
-		resp.Answer = append(resp.Answer, RR{owner, p.values[i].rr})
+		resp.Answer = append(resp.Answer, p.values[i].rr.under(owner))
 		if tr != nil {
 			tr.addf("pool %s answered %s", p.name, p.values[i].text)
 		}

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/miekg/dns"
-
 	"github.com/signpost-dns/signpost/internal/geo"
 	"github.com/signpost-dns/signpost/internal/model"
 )
@@ -34,8 +32,8 @@ type Target struct {
 type zone struct {
 	name   string
 	nodes  map[string]*node
-	soa    dns.RR
-	negSOA dns.RR // the SOA with the negative-caching TTL
+	soa    record
+	negSOA record // the SOA with the negative-caching TTL
 }
 
 // node is one owner name. Empty non-terminals are nodes without sets.
@@ -59,8 +57,8 @@ func (n *node) set(t uint16) *rrset {
 type rrset struct {
 	rtype uint16
 	fqdn  string   // canonical owner, for metrics and explain
-	rrs   []dns.RR // static answer; the backup values of a dynamic record
-	glue  []dns.RR // for NS sets: in-zone addresses of the name servers
+	rrs   []record // static answer; the backup values of a dynamic record
+	glue  []record // for NS sets: in-zone addresses of the name servers
 	dyn   *dynamic
 	// target is the lower-cased CNAME target, for chasing.
 	target string
@@ -86,7 +84,7 @@ type pool struct {
 }
 
 type value struct {
-	rr     dns.RR
+	rr     record
 	text   string
 	weight int
 	status model.Status
