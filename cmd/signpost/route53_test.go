@@ -138,7 +138,7 @@ func TestServeReconciles(t *testing.T) {
 	defer cancel()
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, io.Discard) }()
-	waitFor(t, "the zone reconciled", func() bool {
+	waitForUpTo(t, time.Minute, "the zone reconciled", func() bool {
 		code, _, _ := runCmd("plan", "--config", cfg, "--detailed-exitcode")
 		return code == 0
 	})
