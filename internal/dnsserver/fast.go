@@ -176,7 +176,7 @@ func (s *Server) respondFast(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	if !ok || len(out) > limit {
 		return nil, false // the full path truncates properly
 	}
-	s.opts.Metrics.answer(&w.resp)
-	s.opts.Metrics.query(w.resp.Zone, q.qtype, w.resp.Rcode, time.Since(start))
+	s.opts.Metrics.answer(&w.counters, &w.resp)
+	s.opts.Metrics.query(&w.counters, w.resp.Zone, q.qtype, w.resp.Rcode, time.Since(start))
 	return out, true
 }

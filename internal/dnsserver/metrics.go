@@ -38,22 +38,65 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) query(zone string, qtype uint16, rcode int, d time.Duration) {
+// counters caches one goroutine's counters by their labels, so that the
+// answer path looks up a small map instead of hashing label values.
+type counters struct {
+	queries map[queryKey]prometheus.Counter
+	answers map[answerKey]prometheus.Counter
+}
+
+type queryKey struct {
+	zone  string
+	qtype uint16
+	rcode int
+}
+
+type answerKey struct {
+	record, pool string
+	rtype        uint16
+}
+
+// maxCached bounds a goroutine's cache; past it, lookups go to the vectors.
+const maxCached = 4096
+
+func (m *Metrics) query(c *counters, zone string, qtype uint16, rcode int, d time.Duration) {
 	if m == nil {
 		return
 	}
-	if zone == "" {
-		zone = "none"
+	k := queryKey{zone, qtype, rcode}
+	ctr, ok := c.queries[k]
+	if !ok {
+		if zone == "" {
+			zone = "none"
+		}
+		ctr = m.queries.WithLabelValues(zone, typeLabel(qtype), rcodeLabel(rcode))
+		if c.queries == nil {
+			c.queries = map[queryKey]prometheus.Counter{}
+		}
+		if len(c.queries) < maxCached {
+			c.queries[k] = ctr
+		}
 	}
-	m.queries.WithLabelValues(zone, typeLabel(qtype), rcodeLabel(rcode)).Inc()
+	ctr.Inc()
 	m.duration.Observe(d.Seconds())
 }
 
-func (m *Metrics) answer(r *engine.Response) {
+func (m *Metrics) answer(c *counters, r *engine.Response) {
 	if m == nil || r.Record == "" {
 		return
 	}
-	m.answers.WithLabelValues(r.Record, typeLabel(r.RecordType), r.Pool).Inc()
+	k := answerKey{r.Record, r.Pool, r.RecordType}
+	ctr, ok := c.answers[k]
+	if !ok {
+		ctr = m.answers.WithLabelValues(r.Record, typeLabel(r.RecordType), r.Pool)
+		if c.answers == nil {
+			c.answers = map[answerKey]prometheus.Counter{}
+		}
+		if len(c.answers) < maxCached {
+			c.answers[k] = ctr
+		}
+	}
+	ctr.Inc()
 }
 
 // typeLabel bounds the qtype label to known types.

@@ -17,9 +17,10 @@ type worker struct {
 	rnd  *rand.Rand
 	q    engine.Query
 
-	fq      fastQuery
-	name    [256]byte // the question name as asked, for the fast path
-	nameLen int
+	fq       fastQuery
+	counters counters
+	name     [256]byte // the question name as asked, for the fast path
+	nameLen  int
 }
 
 // newWorker gives each goroutine its own random source, seeded from the
@@ -61,7 +62,7 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	}
 	m := new(dns.Msg)
 	if err := m.Unpack(pkt); err != nil {
-		return s.finishMsg(start, buf, formErr(pkt), "", 0)
+		return s.finishMsg(w, start, buf, formErr(pkt), "", 0)
 	}
 	if m.Response {
 		return nil
@@ -70,7 +71,7 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	reply := newReply(m, req)
 	if rcode != dns.RcodeSuccess {
 		reply.Rcode = rcode
-		return s.pack(start, buf, reply, req, "", 0)
+		return s.pack(w, start, buf, reply, req, "", 0)
 	}
 	q := m.Question[0]
 	w.q = engine.Query{Name: q.Name, Type: q.Qtype, Client: req.client, SourceBits: req.srcBits}
@@ -80,8 +81,8 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	if req.ecs != nil {
 		req.ecs.SourceScope = uint8(min(w.resp.ScopeBits, req.srcBits))
 	}
-	s.opts.Metrics.answer(&w.resp)
-	return s.pack(start, buf, reply, req, w.resp.Zone, q.Qtype)
+	s.opts.Metrics.answer(&w.counters, &w.resp)
+	return s.pack(w, start, buf, reply, req, w.resp.Zone, q.Qtype)
 }
 
 // parse applies the protocol's rules to a query. A non-success rcode means
@@ -223,7 +224,7 @@ func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
 
 // pack adds the OPT record, truncates to the client's size over UDP, and
 // packs the reply.
-func (s *Server) pack(start time.Time, buf []byte, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
+func (s *Server) pack(w *worker, start time.Time, buf []byte, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
 	if req.opt != nil {
 		opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
 		opt.SetUDPSize(uint16(s.opts.MaxUDPSize))
@@ -236,10 +237,10 @@ func (s *Server) pack(start time.Time, buf []byte, r *dns.Msg, req *request, zon
 	if r.Len() > req.udpSize {
 		r.Truncate(req.udpSize)
 	}
-	return s.finishMsg(start, buf, r, zone, qtype)
+	return s.finishMsg(w, start, buf, r, zone, qtype)
 }
 
-func (s *Server) finishMsg(start time.Time, buf []byte, r *dns.Msg, zone string, qtype uint16) []byte {
+func (s *Server) finishMsg(w *worker, start time.Time, buf []byte, r *dns.Msg, zone string, qtype uint16) []byte {
 	out, err := r.PackBuffer(buf[:cap(buf)])
 	if err != nil {
 		s.log.Warn("packing reply", "err", err)
@@ -248,6 +249,6 @@ func (s *Server) finishMsg(start time.Time, buf []byte, r *dns.Msg, zone string,
 		out, _ = fail.Pack()
 		r = fail
 	}
-	s.opts.Metrics.query(zone, qtype, r.Rcode, time.Since(start))
+	s.opts.Metrics.query(&w.counters, zone, qtype, r.Rcode, time.Since(start))
 	return out
 }
