@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -100,6 +101,7 @@ func (a *app) reload(ctx context.Context, why string) {
 	a.mu.Lock()
 	a.cur = next
 	a.mu.Unlock()
+	debug.FreeOSMemory()
 	a.reloads.WithLabelValues("success").Inc()
 	a.log.Info("reloaded", "why", why, "zones", len(next.table.Zones()), "targets", len(next.table.Targets()), "serial", next.table.Serial())
 }

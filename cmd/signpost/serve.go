@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -36,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "signpost: not starting: %v\n", err)
 		return 1
 	}
+	debug.FreeOSMemory() // return the load's garbage: the table is what stays
 	a.log = newLogger(st.cfg.Log, stderr)
 	for _, p := range st.probs {
 		a.log.Warn("zone warning", "problem", p.String())

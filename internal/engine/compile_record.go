@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -39,6 +40,9 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 }
 
 func (c *compiler) rr(rec *model.Record, rdata string) (record, error) {
+	if rr := direct(rec, rdata); rr != nil {
+		return newRecord(rr)
+	}
 	rr, err := dns.NewRR(fmt.Sprintf("%s %d IN %s %s", rec.FQDN(), rec.TTL, rec.Type, rdata))
 	if err != nil {
 		return record{}, err
@@ -195,4 +199,30 @@ func (c *compiler) checkCoverage(rec *model.Record, r *model.Rule, code model.Ge
 	case cov == geo.CoverageCountry && code.Subdivision != "":
 		c.problem(rec, true, "geo %s (pool %s) cannot match: %s has no subdivisions; configure a City database", code, r.Pool, c.t.locator.Source())
 	}
+}
+
+// direct builds the common types without the zone-file parser, which is
+// most of the cost of compiling a large zone. Values are validated already.
+func direct(rec *model.Record, rdata string) dns.RR {
+	hdr := dns.RR_Header{Name: dns.Fqdn(rec.FQDN()), Class: dns.ClassINET, Ttl: rec.TTL}
+	switch rec.Type {
+	case "A", "AAAA":
+		ip, err := netip.ParseAddr(rdata)
+		if err != nil {
+			return nil
+		}
+		if ip.Is4() {
+			hdr.Rrtype = dns.TypeA
+			return &dns.A{Hdr: hdr, A: ip.AsSlice()}
+		}
+		hdr.Rrtype = dns.TypeAAAA
+		return &dns.AAAA{Hdr: hdr, AAAA: ip.AsSlice()}
+	case "CNAME":
+		if !strings.HasSuffix(rdata, ".") || strings.ContainsAny(rdata, " \\\"") {
+			return nil
+		}
+		hdr.Rrtype = dns.TypeCNAME
+		return &dns.CNAME{Hdr: hdr, Target: rdata}
+	}
+	return nil
 }

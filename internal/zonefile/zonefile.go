@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -37,21 +39,52 @@ func LoadDir(dir string) ([]*model.Zone, model.Problems, error) {
 		}
 	}
 	sort.Strings(names)
+	results := make([]parsed, len(names))
+	parseAll(dir, names, results)
 	var zones []*model.Zone
 	var probs model.Problems
-	for _, n := range names {
-		path := filepath.Join(dir, n)
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading zone file: %w", err)
+	for _, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
 		}
-		z, p := Parse(path, ZoneName(n), src)
-		probs = append(probs, p...)
-		if z != nil {
-			zones = append(zones, z)
+		probs = append(probs, r.probs...)
+		if r.zone != nil {
+			zones = append(zones, r.zone)
 		}
 	}
 	return zones, probs, nil
+}
+
+type parsed struct {
+	zone  *model.Zone
+	probs model.Problems
+	err   error
+}
+
+// parseAll parses the files on every CPU; results keep the files' order.
+func parseAll(dir string, names []string, results []parsed) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				path := filepath.Join(dir, names[i])
+				src, err := os.ReadFile(path)
+				if err != nil {
+					results[i].err = fmt.Errorf("reading zone file: %w", err)
+					continue
+				}
+				results[i].zone, results[i].probs = Parse(path, ZoneName(names[i]), src)
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // ZoneName derives a zone's name from its file name: "example.com.yaml"
