@@ -9,29 +9,6 @@ import (
 	"time"
 )
 
-func (s *Server) serveUDP(c *net.UDPConn) {
-	defer s.wg.Done()
-	w := newWorker()
-	buf := make([]byte, 65535)
-	for {
-		n, src, err := c.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			s.log.Warn("udp read", "err", err)
-			continue
-		}
-		out := s.respond(w, buf[:n], src.Addr(), true)
-		if out == nil {
-			continue
-		}
-		if _, err := c.WriteToUDPAddrPort(out, src); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.log.Debug("udp write", "to", src.String(), "err", err)
-		}
-	}
-}
-
 func (s *Server) serveTCP(l *net.TCPListener, sem chan struct{}) {
 	defer s.wg.Done()
 	for {
