@@ -60,9 +60,8 @@ geo      60   DYNA geoip!geores
 failover 60   DYNA simplefo!fores
 ZONE
 
-# --- Knot (static names; it has no weighted, geo or failover answers)
-mkdir -p "$W/knot/db" "$W/knot/run"
-cat >"$W/knot/bench.test.zone" <<'ZONE'
+# The static part of the zone, for the servers that read zone files.
+STATIC_ZONE=$(cat <<'ZONE'
 $ORIGIN bench.test.
 @        3600 SOA ns1 hostmaster 1 3600 600 604800 300
 @        3600 NS  ns1
@@ -71,6 +70,11 @@ static   3600 A   127.0.10.1
 static   3600 A   127.0.10.2
 static   3600 A   127.0.10.3
 ZONE
+)
+
+# --- Knot (static names; it has no weighted, geo or failover answers)
+mkdir -p "$W/knot/db" "$W/knot/run"
+echo "$STATIC_ZONE" >"$W/knot/bench.test.zone"
 cat >"$W/knot/knot.conf" <<CFG
 server:
     listen: 127.0.0.12@$PORT
@@ -90,14 +94,8 @@ CFG
 # --- PowerDNS with LUA records (pickwrandom, ifportup-style failover by
 # pickwhashed would probe; a static primary stands in)
 mkdir -p "$W/pdns/run"
-cat >"$W/pdns/bench.test.zone" <<'ZONE'
-$ORIGIN bench.test.
-@        3600 SOA ns1 hostmaster 1 3600 600 604800 300
-@        3600 NS  ns1
-ns1      3600 A   127.0.0.1
-static   3600 A   127.0.10.1
-static   3600 A   127.0.10.2
-static   3600 A   127.0.10.3
+echo "$STATIC_ZONE" >"$W/pdns/bench.test.zone"
+cat >>"$W/pdns/bench.test.zone" <<'ZONE'
 weighted 60   LUA A "pickwrandom({{1,'127.0.11.1'},{2,'127.0.11.2'},{3,'127.0.11.3'}})"
 failover 60   LUA A "pickrandom({'127.0.13.1'})"
 ZONE

@@ -113,7 +113,7 @@ for k in $KINDS; do
     g="gdnsd:$k"
     qps=$(avg "${QPS[$key]}" "${N[$key]}"); cpu=$(avg "${CPU[$key]}" "${N[$key]}")
     p50=$(avg "${P50[$key]}" "${N[$key]}"); p99=$(avg "${P99[$key]}" "${N[$key]}")
-    gq=$(avg "${QPS[$g]}" "${N[$g]}"); gc=$(avg "${CPU[$g]}" "${N[$g]}"); gp=$(avg "${P99[$g]}" "${N[$g]}")
+    gn=${N[$g]:-1}; gq=$(avg "${QPS[$g]:-0}" "$gn"); gc=$(avg "${CPU[$g]:-0}" "$gn"); gp=$(avg "${P99[$g]:-0}" "$gn")
     printf "%-9s %-9s %9s %7s %12s %7s %9s %9s %7s\n" "$k" "$s" "$qps" "$(ratio "$qps" "$gq")" "$cpu" "$(ratio "$cpu" "$gc")" "$p50" "$p99" "$(ratio "$p99" "$gp")"
   done
 done
