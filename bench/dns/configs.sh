@@ -7,6 +7,18 @@ set -euo pipefail
 W=$1
 PORT=15353
 
+# The static part of the zone, for the servers that read zone files.
+STATIC_ZONE=$(cat <<'ZONE'
+$ORIGIN bench.test.
+@        3600 SOA ns1 hostmaster 1 3600 600 604800 300
+@        3600 NS  ns1
+ns1      3600 A   127.0.0.1
+static   3600 A   127.0.10.1
+static   3600 A   127.0.10.2
+static   3600 A   127.0.10.3
+ZONE
+)
+
 # --- gdnsd
 mkdir -p "$W/gdnsd/zones" "$W/gdnsd/geoip" "$W/gdnsd/run" "$W/gdnsd/state"
 cp "$W/geo.mmdb" "$W/gdnsd/geoip/geo.mmdb"
@@ -48,29 +60,12 @@ plugins => {
   }
 }
 CFG
-cat >"$W/gdnsd/zones/bench.test" <<'ZONE'
-@        3600 SOA ns1 hostmaster 1 3600 600 604800 300
-@        3600 NS  ns1
-ns1      3600 A   127.0.0.1
-static   3600 A   127.0.10.1
-static   3600 A   127.0.10.2
-static   3600 A   127.0.10.3
+echo "$STATIC_ZONE" >"$W/gdnsd/zones/bench.test"
+cat >>"$W/gdnsd/zones/bench.test" <<'ZONE'
 weighted 60   DYNA weighted!wres
 geo      60   DYNA geoip!geores
 failover 60   DYNA simplefo!fores
 ZONE
-
-# The static part of the zone, for the servers that read zone files.
-STATIC_ZONE=$(cat <<'ZONE'
-$ORIGIN bench.test.
-@        3600 SOA ns1 hostmaster 1 3600 600 604800 300
-@        3600 NS  ns1
-ns1      3600 A   127.0.0.1
-static   3600 A   127.0.10.1
-static   3600 A   127.0.10.2
-static   3600 A   127.0.10.3
-ZONE
-)
 
 # --- Knot (static names; it has no weighted, geo or failover answers)
 mkdir -p "$W/knot/db" "$W/knot/run"

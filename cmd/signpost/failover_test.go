@@ -10,14 +10,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/health"
 )
@@ -112,22 +109,7 @@ api:
     rules: [{pool: p}]
 `
 
-func plainA(addr, name string) []string {
-	m := new(dns.Msg)
-	m.SetQuestion(name, dns.TypeA)
-	r, _, err := (&dns.Client{Timeout: time.Second}).Exchange(m, addr)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, rr := range r.Answer {
-		if a, ok := rr.(*dns.A); ok {
-			out = append(out, a.A.String())
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+func plainA(addr, name string) []string { return queryA(addr, name) }
 
 func TestFailoverEndToEnd(t *testing.T) {
 	bk, port := backends(t)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -179,13 +180,19 @@ func TestServeRefusesInvalidZones(t *testing.T) {
 	}
 }
 
+// dnsA asks for name's A records from a client in 198.51.100.0/24 (ECS).
 func dnsA(t *testing.T, addr, name string) []string {
 	t.Helper()
+	return queryA(addr, name, &dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: net.ParseIP("198.51.100.0").To4()})
+}
+
+// queryA returns the A records answered for name, sorted; nil on error.
+func queryA(addr, name string, opts ...dns.EDNS0) []string {
 	m := new(dns.Msg)
 	m.SetQuestion(name, dns.TypeA)
-	o := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
-	o.Option = []dns.EDNS0{&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: net.ParseIP("198.51.100.0").To4()}}
-	m.Extra = append(m.Extra, o)
+	if len(opts) > 0 {
+		m.Extra = append(m.Extra, &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}, Option: opts})
+	}
 	r, _, err := (&dns.Client{Timeout: time.Second}).Exchange(m, addr)
 	if err != nil {
 		return nil
@@ -196,6 +203,7 @@ func dnsA(t *testing.T, addr, name string) []string {
 			out = append(out, a.A.String())
 		}
 	}
+	sort.Strings(out)
 	return out
 }
 
