@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/signal"
@@ -53,7 +54,10 @@ func (a *app) watchTick() (<-chan time.Time, func()) {
 }
 
 // fingerprint summarizes the names, sizes and times of the config file and
-// the zone files.
+// the zone files. File times move in clock ticks, so a file changed in the
+// last few seconds is also summarized by its content, as git treats
+// "racily clean" files: two writes of the same size within one tick still
+// differ.
 func (a *app) fingerprint() string {
 	var b strings.Builder
 	paths := []string{a.path}
@@ -61,12 +65,23 @@ func (a *app) fingerprint() string {
 		paths = append(paths, m...)
 	}
 	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil {
-			fmt.Fprintf(&b, "%s %d %d|", p, fi.ModTime().UnixNano(), fi.Size())
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
 		}
+		fmt.Fprintf(&b, "%s %d %d", p, fi.ModTime().UnixNano(), fi.Size())
+		if time.Since(fi.ModTime()) < recent {
+			if src, err := os.ReadFile(p); err == nil {
+				fmt.Fprintf(&b, " %x", sha256.Sum256(src))
+			}
+		}
+		b.WriteString("|")
 	}
 	return b.String()
 }
+
+// recent is how long after a change a file is also compared by content.
+const recent = 5 * time.Second
 
 // reload reads the configuration and zones again, validates and compiles
 // them beside the running table, keeps the health of every target that

@@ -94,22 +94,35 @@ func (s *Server) Listen() error {
 			s.closeAll()
 			return fmt.Errorf("dns listen address %q: %w", a, err)
 		}
-		uc, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+		uc, tl, err := listenPair(ap)
 		if err != nil {
 			s.closeAll()
-			return fmt.Errorf("listening on udp %s: %w", a, err)
+			return err
 		}
-		s.udp = append(s.udp, uc)
-		// With port 0, TCP takes the port UDP was given.
-		tap := netip.AddrPortFrom(ap.Addr(), uint16(uc.LocalAddr().(*net.UDPAddr).Port))
-		tl, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(tap))
-		if err != nil {
-			s.closeAll()
-			return fmt.Errorf("listening on tcp %s: %w", tap, err)
-		}
-		s.tcp = append(s.tcp, tl)
+		s.udp, s.tcp = append(s.udp, uc), append(s.tcp, tl)
 	}
 	return nil
+}
+
+// listenPair binds UDP and TCP on one address. With port 0, TCP takes the
+// port UDP was given; if another socket holds that TCP port, it tries
+// again with a new port.
+func listenPair(ap netip.AddrPort) (*net.UDPConn, *net.TCPListener, error) {
+	for attempt := 0; ; attempt++ {
+		uc, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+		if err != nil {
+			return nil, nil, fmt.Errorf("listening on udp %s: %w", ap, err)
+		}
+		tap := netip.AddrPortFrom(ap.Addr(), uint16(uc.LocalAddr().(*net.UDPAddr).Port))
+		tl, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(tap))
+		if err == nil {
+			return uc, tl, nil
+		}
+		_ = uc.Close()
+		if ap.Port() != 0 || attempt >= 20 {
+			return nil, nil, fmt.Errorf("listening on tcp %s: %w", tap, err)
+		}
+	}
 }
 
 // Addrs returns the bound addresses, one per configured address.
