@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/provider"
 )
 
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -54,7 +55,8 @@ func checkTargets(ctx context.Context, st *state, stderr io.Writer) int {
 	bad := 0
 	for _, z := range st.zones {
 		for _, target := range st.cfg.TargetsFor(z.Name) {
-			for _, msg := range provs[target].Check(z) {
+			p := provs[target]
+			for _, msg := range append(provider.CheckCapabilities(p.Capabilities(), z), p.Check(z)...) {
 				fmt.Fprintf(stderr, "%s: target %s: %s\n", recordLocation(z, msg), target, msg)
 				bad++
 			}

@@ -67,7 +67,7 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	if m.Response {
 		return nil
 	}
-	req, rcode := s.parse(m, unmapped(src), udp)
+	req, rcode := s.parse(m, src.Unmap(), udp)
 	reply := newReply(m, req)
 	if rcode != dns.RcodeSuccess {
 		reply.Rcode = rcode

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/netip"
 	"time"
 )
 
@@ -68,6 +67,3 @@ func (s *Server) serveConn(c *net.TCPConn) {
 		}
 	}
 }
-
-// unmapped normalizes IPv4-mapped IPv6 source addresses.
-func unmapped(a netip.Addr) netip.Addr { return a.Unmap() }

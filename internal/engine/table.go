@@ -101,9 +101,6 @@ func (t *Table) Targets() []Target { return t.targets }
 // Serial returns the SOA serial every zone of the table carries.
 func (t *Table) Serial() uint32 { return t.serial }
 
-// Locator returns the table's GeoIP locator.
-func (t *Table) Locator() geo.Locator { return t.locator }
-
 // findZone returns the zone that holds name (lower case), or nil.
 func (t *Table) findZone(name string) *zone {
 	for i := 0; i < len(name); {

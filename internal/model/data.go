@@ -142,6 +142,3 @@ func (d *Data) repr() string {
 	}
 	return d.String()
 }
-
-// Str builds a string scalar; a convenience for tests and for the API.
-func Str(s string) *Data { return &Data{Kind: KindString, Text: s} }
