@@ -72,7 +72,7 @@ func serve(b *testing.B, ctx context.Context) string {
 	checker := health.New(health.Options{})
 	targets := make([]health.Target, len(table.Targets()))
 	for i, t := range table.Targets() {
-		targets[i] = health.Target{Key: t.Key, Address: t.Value, Check: t.Check, Records: t.Records}
+		targets[i] = health.Target{Key: t.Key, Address: t.Address, Check: t.Check, Records: t.Records}
 	}
 	srv := dnsserver.New(dnsserver.Options{Addrs: []string{"127.0.0.1:0"}}, table, checker.Sync(targets))
 	if err := srv.Listen(); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/config"
 	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/server"
 	"github.com/signpost-dns/signpost/internal/zonefile"
 )
 
@@ -32,7 +33,7 @@ func cmdDump(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return 1
 	}
-	provs, err := providersFor(ctx, cfg)
+	provs, err := server.OpenProviders(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return 1

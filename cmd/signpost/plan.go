@@ -9,11 +9,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
-	"github.com/signpost-dns/signpost/internal/provider"
+	"github.com/signpost-dns/signpost/internal/reconcile"
+	"github.com/signpost-dns/signpost/internal/server"
 )
 
 // zoneList is a repeatable --zone flag.
@@ -21,10 +21,7 @@ type zoneList []string
 
 func (z *zoneList) String() string { return strings.Join(*z, ",") }
 func (z *zoneList) Set(v string) error {
-	if !strings.HasSuffix(v, ".") {
-		v += "."
-	}
-	*z = append(*z, strings.ToLower(v))
+	*z = append(*z, strings.ToLower(strings.TrimSuffix(v, ".")+"."))
 	return nil
 }
 
@@ -33,62 +30,45 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfgPath := fs.String("config", "signpost.yaml", "configuration file")
 	var zones zoneList
 	fs.Var(&zones, "zone", "plan only this zone (repeatable)")
-	verbose := fs.Bool("v", false, "also print the provider record-set changes")
+	verbose := fs.Bool("v", false, "also print each provider's native changes")
 	out := fs.String("out", "", "write the plan as JSON to this file")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	p, _, err := makePlan(ctx, *cfgPath, zones, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "signpost: %v\n", err)
+	_, p, ok := makePlan(ctx, *cfgPath, zones, stderr)
+	if !ok {
 		return 1
 	}
-	printPlan(stdout, p, *verbose)
+	p.Print(stdout, *verbose)
 	if *out != "" {
 		if err := writePlan(*out, p); err != nil {
 			fmt.Fprintf(stderr, "signpost: %v\n", err)
 			return 1
 		}
 	}
-	if *detailed && !planEmpty(p) {
+	if *detailed && !p.Empty() {
 		return 2
 	}
 	return 0
 }
 
-// makePlan loads everything and plans every zone on every target.
-func makePlan(ctx context.Context, cfgPath string, only zoneList, stderr io.Writer) (*plan.Plan, map[string]provider.Provider, error) {
-	st, err := load(cfgPath, uint32(time.Now().Unix()))
+// makePlan loads everything and plans the zones (all, or only) on every
+// target.
+func makePlan(ctx context.Context, cfgPath string, only zoneList, stderr io.Writer) (*server.State, *plan.Plan, bool) {
+	st, ok := load(ctx, cfgPath, stderr, "cannot plan")
+	if !ok {
+		return nil, nil, false
+	}
+	p, err := reconcile.Plan(ctx, st.Targets(only...))
+	if missing := missingZones(only, st.Zones); missing != "" {
+		err = errors.Join(err, fmt.Errorf("no zone file for %s", missing))
+	}
 	if err != nil {
-		if st != nil {
-			printProblems(stderr, st.probs.Errors())
-		}
-		return nil, nil, err
+		fmt.Fprintf(stderr, "signpost: %v\n", err)
+		return nil, nil, false
 	}
-	provs, err := providersFor(ctx, st.cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := &plan.Plan{}
-	var errs []error
-	for _, z := range st.zones {
-		if len(only) > 0 && !slices.Contains(only, z.Name) {
-			continue
-		}
-		for _, target := range st.cfg.TargetsFor(z.Name) {
-			zp, err := provs[target].Plan(ctx, z)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s -> %s: %w", z.Name, target, err))
-				continue
-			}
-			p.Zones = append(p.Zones, *zp)
-		}
-	}
-	if missing := missingZones(only, st.zones); missing != "" {
-		errs = append(errs, fmt.Errorf("no zone file for %s", missing))
-	}
-	return p, provs, errors.Join(errs...)
+	return st, p, true
 }
 
 func missingZones(only zoneList, zones []*model.Zone) string {
@@ -99,50 +79,6 @@ func missingZones(only zoneList, zones []*model.Zone) string {
 		}
 	}
 	return strings.Join(missing, ", ")
-}
-
-func planEmpty(p *plan.Plan) bool {
-	for i := range p.Zones {
-		if !p.Zones[i].Empty() {
-			return false
-		}
-	}
-	return true
-}
-
-// printPlan prints each zone's record-level changes and a summary line.
-func printPlan(w io.Writer, p *plan.Plan, verbose bool) {
-	if len(p.Zones) == 0 {
-		fmt.Fprintln(w, "No zone has a target (zones.targets).")
-	}
-	for i := range p.Zones {
-		z := &p.Zones[i]
-		fmt.Fprintf(w, "%s -> %s\n", z.Zone, z.Target)
-		if z.ZoneID == "" {
-			fmt.Fprintln(w, "  + create hosted zone")
-		}
-		for _, c := range z.Changes {
-			mark := map[plan.Action]string{plan.Create: "+", plan.Update: "~", plan.Delete: "-"}[c.Action]
-			fmt.Fprintf(w, "  %s %s %s %s (%d record sets)\n", mark, c.Action, c.Name, c.Type, len(c.RRSets))
-			if verbose {
-				for _, rc := range c.RRSets {
-					fmt.Fprintf(w, "      %-6s %s\n", rc.Action, rc.RRSet.String())
-				}
-			}
-		}
-		for _, h := range z.CreateChecks {
-			fmt.Fprintf(w, "  + health check %s %s %s:%d%s for %s\n", h.Protocol, h.Value, h.FQDN, h.Port, h.Path, h.Record)
-		}
-		for _, id := range z.DeleteChecks {
-			fmt.Fprintf(w, "  - health check %s (no longer used)\n", id)
-		}
-		for _, warn := range z.Warnings {
-			fmt.Fprintf(w, "  warning: %s\n", warn)
-		}
-		c, u, d := z.Counts()
-		fmt.Fprintf(w, "Summary: %s -> %s: Creates=%d, Updates=%d, Deletes=%d, Existing=%d, HealthChecks=+%d/-%d\n",
-			z.Zone, z.Target, c, u, d, z.Existing, len(z.CreateChecks), len(z.DeleteChecks))
-	}
 }
 
 func writePlan(path string, p *plan.Plan) error {

@@ -6,20 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
+	"os"
+	"os/signal"
 	"runtime/debug"
 	"sync"
-	"time"
+	"syscall"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/signpost-dns/signpost/internal/api"
-	"github.com/signpost-dns/signpost/internal/dnsserver"
-	"github.com/signpost-dns/signpost/internal/engine"
-	"github.com/signpost-dns/signpost/internal/health"
-	"github.com/signpost-dns/signpost/internal/reconcile"
+	"github.com/signpost-dns/signpost/internal/config"
+	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/server"
 )
 
 func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
@@ -28,144 +23,81 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	a := &app{path: *cfgPath}
-	st, err := load(*cfgPath, a.ser.next(time.Now()))
-	if err != nil {
-		if st != nil {
-			printProblems(stderr, st.probs)
-		}
-		fmt.Fprintf(stderr, "signpost: not starting: %v\n", err)
+	st, ok := load(ctx, *cfgPath, stderr, "not starting")
+	if !ok {
 		return 1
 	}
 	debug.FreeOSMemory() // return the load's garbage: the table is what stays
-	a.log = newLogger(st.cfg.Log, stderr)
-	for _, p := range st.probs {
-		a.log.Warn("zone warning", "problem", p.String())
+	log := newLogger(st.Config.Log, stderr)
+	for _, p := range st.Problems {
+		log.Warn("zone warning", "problem", p.String())
 	}
-	if err := a.serve(ctx, st); err != nil {
-		a.log.Error("serve failed", "err", err)
+	srv, err := server.New(server.Options{Logger: log}, st)
+	if err != nil {
+		log.Error("serve failed", "err", err)
+		return 1
+	}
+	stop := reloadOnHUP(ctx, srv)
+	err = srv.Run(ctx)
+	stop()
+	if err != nil {
+		log.Error("serve failed", "err", err)
 		return 1
 	}
 	return 0
 }
 
-// app is a running server: DNS, health checks, notifications and HTTP,
-// and the reloads that swap new zones in.
-type app struct {
-	path    string
-	ser     serials
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	reloads *prometheus.CounterVec
-	srv     *dnsserver.Server
-	checker *health.Checker
-	notify  notifier
-	mu      sync.Mutex // protects cur
-	cur     *state     // the configuration being served
-}
-
-func (a *app) current() *state {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.cur
-}
-
-func (a *app) serve(ctx context.Context, st *state) error {
-	a.cur = st
-	a.reg = prometheus.NewRegistry()
-	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "signpost_reload_total", Help: "Configuration reloads, by result.",
-	}, []string{"result"})
-	a.reg.MustRegister(a.reloads)
-	a.notify.start(ctx, st.cfg.Notify, a.log.With("component", "notify"))
-	a.checker = health.New(health.Options{
-		Concurrency: st.cfg.Healthcheck.Concurrency,
-		Logger:      a.log.With("component", "health"),
-		OnEvent:     a.notify.send,
-		Registerer:  a.reg,
-	})
-	view := a.checker.Sync(healthTargets(st.table))
-	a.srv = dnsserver.New(dnsserver.Options{
-		Addrs:      st.cfg.DNS.Listen,
-		MaxUDPSize: st.cfg.DNS.MaxUDPSize,
-		Logger:     a.log.With("component", "dns"),
-		Metrics:    dnsserver.NewMetrics(a.reg),
-	}, st.table, view)
-	if err := a.srv.Listen(); err != nil {
-		return err
-	}
-	go a.checker.Run(ctx)
-	a.log.Info("serving", "zones", len(st.table.Zones()), "targets", len(st.table.Targets()),
-		"geoip", st.locator.Source(), "serial", st.table.Serial())
-	handler := api.New(api.Options{Ready: a.srv.Ready, Gatherer: a.reg, Health: a.checker.Status, Pprof: st.cfg.HTTP.Pprof})
-	stopHTTP, err := startHTTP(st.cfg.HTTP.Listen, handler, a.log)
-	if err != nil {
-		return err
-	}
-	defer stopHTTP()
-	if err := a.startReconcile(ctx); err != nil {
-		return err
-	}
-	go a.reloadLoop(ctx)
-	return a.srv.Serve(ctx)
-}
-
-// startReconcile pushes zones with targets to their providers every
-// reconcile.interval, from the zones being served (reloads included).
-func (a *app) startReconcile(ctx context.Context) error {
-	cfg := a.current().cfg
-	interval := time.Duration(cfg.Reconcile.Interval)
-	if interval <= 0 {
-		return nil
-	}
-	provs, err := providersFor(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	r := reconcile.New(reconcile.Options{Logger: a.log.With("component", "reconcile"), Registerer: a.reg, Force: cfg.Reconcile.Force})
-	go r.Run(ctx, interval, func() []reconcile.Target {
-		var out []reconcile.Target
-		for _, z := range a.current().zones {
-			for _, name := range a.current().cfg.TargetsFor(z.Name) {
-				if p := provs[name]; p != nil {
-					out = append(out, reconcile.Target{Zone: z, Provider: p})
-				}
+// reloadOnHUP maps SIGHUP to Reload until the returned function is called;
+// that function returns once the goroutine has.
+func reloadOnHUP(ctx context.Context, srv *server.Server) func() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				_ = srv.Reload(ctx, "SIGHUP") // logged and metered by the server
 			}
 		}
-		return out
 	})
-	a.log.Info("reconciling", "interval", interval.String(), "providers", len(provs))
-	return nil
-}
-
-// healthTargets lists a table's targets for the checker, in id order.
-func healthTargets(t *engine.Table) []health.Target {
-	out := make([]health.Target, len(t.Targets()))
-	for i, tg := range t.Targets() {
-		out[i] = health.Target{Key: tg.Key, Address: tg.Value, Check: tg.Check, Records: tg.Records}
-	}
-	return out
-}
-
-func startHTTP(addr string, h http.Handler, log *slog.Logger) (func(), error) {
-	if addr == "" {
-		return func() {}, nil
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listening on http %s: %w", addr, err)
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := hs.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("http server", "err", err)
-		}
-	}()
-	log.Info("http listening", "addr", l.Addr().String())
 	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(ctx)
-	}, nil
+		signal.Stop(hup)
+		cancel()
+		wg.Wait()
+	}
+}
+
+// load builds the state from the configuration at path. On failure it
+// prints every problem and "signpost: <doing>: <error>" and returns false.
+func load(ctx context.Context, path string, stderr io.Writer, doing string) (*server.State, bool) {
+	st, err := server.Load(ctx, path, nil)
+	if err == nil {
+		return st, true
+	}
+	var be *server.BuildError
+	if errors.As(err, &be) {
+		printProblems(stderr, be.Problems)
+	}
+	fmt.Fprintf(stderr, "signpost: %s: %v\n", doing, err)
+	return nil, false
+}
+
+func printProblems(w io.Writer, ps model.Problems) {
+	for _, p := range ps {
+		fmt.Fprintln(w, p.String())
+	}
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -18,25 +18,30 @@ const module = "github.com/signpost-dns/signpost/"
 // (DESIGN.md "Packages"). A package not listed may import none.
 var allowed = map[string][]string{
 	"internal/model":                    {},
-	"internal/config":                   {},
+	"internal/config":                   {"internal/model"},
 	"internal/geo":                      {"internal/model"},
 	"internal/geo/geotest":              {"internal/geo"},
 	"internal/zonefile":                 {"internal/model"},
-	"internal/engine":                   {"internal/model", "internal/geo"},
+	"internal/engine":                   {"internal/model", "internal/geo", "internal/health/target"},
 	"internal/dnsserver":                {"internal/engine", "internal/geo", "internal/model"},
-	"internal/health":                   {"internal/model"},
+	"internal/health":                   {"internal/model", "internal/health/target"},
+	"internal/health/target":            {"internal/model"},
 	"internal/notify":                   {"internal/health"},
 	"internal/api":                      {"internal/model", "internal/store", "internal/plan", "internal/health"},
-	"internal/plan":                     {},
+	"internal/plan":                     {"internal/model"},
 	"internal/provider":                 {"internal/plan", "internal/model"},
 	"internal/provider/route53":         {"internal/provider", "internal/plan", "internal/model"},
 	"internal/provider/route53/r53fake": {},
-	"internal/reconcile":                {"internal/provider", "internal/plan", "internal/engine", "internal/model"},
-	"internal/archtest":                 {},
+	"internal/provider/providertest":    {"internal/provider", "internal/plan", "internal/model", "internal/zonefile"},
+	"internal/source":                   {"internal/model", "internal/zonefile"},
+	"internal/server": {"internal/api", "internal/config", "internal/dnsserver", "internal/engine", "internal/geo", "internal/health",
+		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source"},
+	"internal/reconcile": {"internal/provider", "internal/plan", "internal/model"},
+	"internal/archtest":  {},
 }
 
 // pure packages do no I/O and do not log.
-var pure = map[string]bool{"internal/model": true, "internal/engine": true, "internal/plan": true}
+var pure = map[string]bool{"internal/model": true, "internal/engine": true, "internal/plan": true, "internal/health/target": true}
 
 var impure = []string{"os", "log", "log/slog", "net", "net/http", "io/ioutil", "os/exec"}
 
@@ -106,6 +111,22 @@ func TestImportGraph(t *testing.T) {
 			}
 			if pure[dir] && slices.Contains(impure, im) {
 				t.Errorf("%s imports %s, but must do no I/O and not log", dir, im)
+			}
+		}
+	}
+}
+
+// TestCmdIsWiring: cmd/signpost parses flags, maps signals and sets exit
+// codes; the AWS SDK and the metrics registry belong to the packages that
+// build and run a node.
+func TestCmdIsWiring(t *testing.T) {
+	for dir, p := range loadPackages(t) {
+		if !strings.HasPrefix(dir, "cmd/") {
+			continue
+		}
+		for _, im := range p.imports {
+			if strings.HasPrefix(im, "github.com/aws/") || strings.HasPrefix(im, "github.com/prometheus/") {
+				t.Errorf("%s imports %s: only wiring belongs in cmd", dir, im)
 			}
 		}
 	}

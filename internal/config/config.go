@@ -9,11 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
 // Config is the whole of signpost.yaml.
@@ -149,13 +150,9 @@ type Duration time.Duration
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if secs, err := strconv.ParseUint(n.Value, 10, 32); err == nil {
-		*d = Duration(time.Duration(secs) * time.Second)
-		return nil
-	}
-	v, err := time.ParseDuration(n.Value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: invalid duration %q (use 300, 5m or 1h)", n.Line, n.Value)
+	v, err := model.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
 	*d = Duration(v)
 	return nil
@@ -166,13 +163,14 @@ func (d Duration) Seconds() uint32 { return uint32(time.Duration(d) / time.Secon
 
 // Default returns the configuration used for keys a file leaves out.
 func Default() Config {
+	probe := model.DefaultProbeTiming()
 	return Config{
-		DNS:   DNS{Listen: []string{"127.0.0.1:1053"}, MaxUDPSize: 1232},
+		DNS:   DNS{Listen: []string{"127.0.0.1:1053"}, MaxUDPSize: model.DefaultMaxUDPSize},
 		HTTP:  HTTP{Listen: "127.0.0.1:8053"},
 		Zones: Zones{Directory: "zones", WatchInterval: Duration(2 * time.Second)},
 		Healthcheck: Healthcheck{
-			Interval: Duration(10 * time.Second), Timeout: Duration(2 * time.Second),
-			Failures: 3, Successes: 2, Concurrency: 256,
+			Interval: Duration(probe.Interval), Timeout: Duration(probe.Timeout),
+			Failures: probe.Failures, Successes: probe.Successes, Concurrency: 256,
 		},
 		StateDir: ".signpost",
 		Log:      Log{Format: "text", Level: "info"},
@@ -236,8 +234,8 @@ func (c *Config) check() error {
 
 func (h Healthcheck) check() []error {
 	var errs []error
-	if h.Interval < Duration(100*time.Millisecond) {
-		errs = append(errs, fmt.Errorf("healthcheck.interval: %s is below 100ms", time.Duration(h.Interval)))
+	if h.Interval < Duration(model.MinInterval) {
+		errs = append(errs, fmt.Errorf("healthcheck.interval: %s is below %s", time.Duration(h.Interval), model.MinInterval))
 	}
 	if h.Timeout <= 0 || h.Timeout >= h.Interval {
 		errs = append(errs, fmt.Errorf("healthcheck.timeout: %s must be above 0 and below the interval %s", time.Duration(h.Timeout), time.Duration(h.Interval)))

@@ -17,12 +17,13 @@ import (
 	"time"
 
 	"github.com/signpost-dns/signpost/internal/engine"
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
 // Options configure a Server. The zero value is valid but for Addrs.
 type Options struct {
 	Addrs      []string      // host:port; UDP and TCP on each
-	MaxUDPSize int           // cap on EDNS0 buffer sizes; default 1232
+	MaxUDPSize int           // cap on EDNS0 buffer sizes; default model.DefaultMaxUDPSize
 	Logger     *slog.Logger  // nil: discard
 	Metrics    *Metrics      // nil: none
 	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
@@ -54,7 +55,7 @@ type snapshot struct {
 // target is up).
 func New(opts Options, t *engine.Table, h engine.Health) *Server {
 	if opts.MaxUDPSize == 0 {
-		opts.MaxUDPSize = 1232
+		opts.MaxUDPSize = model.DefaultMaxUDPSize
 	}
 	if opts.TCPIdle == 0 {
 		opts.TCPIdle = 10 * time.Second
@@ -140,6 +141,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	if len(s.udp) == 0 {
 		return errors.New("dns server: not listening")
 	}
+	s.ready.Store(true) // the sockets are bound: queries queue until read
 	for _, c := range s.udp {
 		for range runtime.GOMAXPROCS(0) {
 			s.wg.Add(1)
@@ -151,7 +153,6 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.wg.Add(1)
 		go s.serveTCP(l, sem)
 	}
-	s.ready.Store(true)
 	for _, a := range s.Addrs() {
 		s.log.Info("dns listening", "addr", a.String(), "proto", "udp+tcp")
 	}
@@ -166,6 +167,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.log.Info("dns stopped")
 	return nil
 }
+
+// Close releases the listeners of a server that will not Serve.
+func (s *Server) Close() { s.closeAll() }
 
 func (s *Server) closeAll() {
 	for _, c := range s.udp {

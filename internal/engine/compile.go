@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/health/target"
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
@@ -36,13 +36,8 @@ type Options struct {
 	SOA     func(zone string) SOA // nil: DefaultSOA for every zone
 	// Probe supplies the timing and thresholds records leave out
 	// (Interval, Timeout, Failures, Successes); zero fields take
-	// DefaultProbe's.
+	// model.DefaultProbeTiming's.
 	Probe model.Healthcheck
-}
-
-// DefaultProbe returns the probe timing used where nothing is configured.
-func DefaultProbe() model.Healthcheck {
-	return model.Healthcheck{Interval: 10 * time.Second, Timeout: 2 * time.Second, Failures: 3, Successes: 2}
 }
 
 // Compile builds a table from validated zones. The problems it returns are
@@ -53,7 +48,7 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 	if t.locator == nil {
 		t.locator = geo.None{}
 	}
-	c := &compiler{t: t, targetIDs: map[string]int{}, probe: fillTiming(opts.Probe, DefaultProbe())}
+	c := &compiler{t: t, targetIDs: map[string]int{}, probe: target.FillTiming(opts.Probe, model.DefaultProbeTiming())}
 	for _, mz := range zones {
 		soa := DefaultSOA()
 		if opts.SOA != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/health/target"
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
@@ -102,81 +103,21 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 	return v, true
 }
 
-// target returns the id of the health-check target for value, adding it
-// when it is new. One target serves every record and pool that uses it;
-// when their timings differ, the target takes the strictest of each.
+// target returns the id of the health-check target for val, adding it
+// when it is new. One target serves every record and pool that uses it.
 func (c *compiler) target(rec *model.Record, val string) int {
-	hc := normalizeCheck(rec, fillTiming(rec.Healthcheck, c.probe))
-	if hc.Timeout >= hc.Interval {
-		c.problem(rec, false, "health check timeout %s must be below its interval %s", hc.Timeout, hc.Interval)
+	tg := target.New(rec.FQDN(), val, rec.Healthcheck, c.probe)
+	if tg.Check.Timeout >= tg.Check.Interval {
+		c.problem(rec, false, "health check timeout %s must be below its interval %s", tg.Check.Timeout, tg.Check.Interval)
 	}
-	key := targetKey(val, hc)
-	id, ok := c.targetIDs[key]
+	id, ok := c.targetIDs[tg.Key]
 	if !ok {
 		id = len(c.t.targets)
-		c.targetIDs[key] = id
-		c.t.targets = append(c.t.targets, Target{Key: key, Value: val, Check: hc})
+		c.targetIDs[tg.Key] = id
+		c.t.targets = append(c.t.targets, tg)
 	}
-	t := &c.t.targets[id]
-	t.Check = strictest(t.Check, hc)
-	label := rec.FQDN() + " " + rec.Type
-	if len(t.Records) == 0 || t.Records[len(t.Records)-1] != label {
-		t.Records = append(t.Records, label)
-	}
+	c.t.targets[id].Merge(tg.Check, rec.FQDN()+" "+rec.Type)
 	return id
-}
-
-// normalizeCheck fills the host and clears what the protocol does not use,
-// so that equal probes have equal keys.
-func normalizeCheck(rec *model.Record, hc model.Healthcheck) model.Healthcheck {
-	switch hc.Protocol {
-	case "HTTP", "HTTPS":
-		if hc.Host == "" {
-			hc.Host = strings.TrimSuffix(rec.FQDN(), ".")
-		}
-	case "ICMP":
-		hc.Port = 0
-		fallthrough
-	default:
-		hc.Host, hc.Path, hc.ExpectStatus, hc.ExpectBody = "", "", nil, ""
-	}
-	return hc
-}
-
-func targetKey(val string, hc model.Healthcheck) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s|%s|%d|%s|%s|", val, hc.Protocol, hc.Port, hc.Host, hc.Path)
-	for _, r := range hc.ExpectStatus {
-		fmt.Fprintf(&b, "%d-%d,", r.Lo, r.Hi)
-	}
-	b.WriteString("|" + hc.ExpectBody)
-	return b.String()
-}
-
-// fillTiming takes each zero timing field of hc from def.
-func fillTiming(hc, def model.Healthcheck) model.Healthcheck {
-	if hc.Interval == 0 {
-		hc.Interval = def.Interval
-	}
-	if hc.Timeout == 0 {
-		hc.Timeout = def.Timeout
-	}
-	if hc.Failures == 0 {
-		hc.Failures = def.Failures
-	}
-	if hc.Successes == 0 {
-		hc.Successes = def.Successes
-	}
-	return hc
-}
-
-func strictest(a, b model.Healthcheck) model.Healthcheck {
-	a.Interval = min(a.Interval, b.Interval)
-	a.Timeout = min(a.Timeout, b.Timeout)
-	a.Failures = min(a.Failures, b.Failures)
-	a.Successes = min(a.Successes, b.Successes)
-	a.InitialDown = a.InitialDown || b.InitialDown
-	return a
 }
 
 func ruleText(r *model.Rule) string {

@@ -55,7 +55,7 @@ type health struct {
 	down map[string]bool
 }
 
-func (h health) Up(id int) bool { return !h.down[h.t.Targets()[id].Value] }
+func (h health) Up(id int) bool { return !h.down[h.t.Targets()[id].Address] }
 
 func loadTable(t testing.TB) *engine.Table {
 	t.Helper()

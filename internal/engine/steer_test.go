@@ -132,13 +132,13 @@ func TestTargetsDeduplicated(t *testing.T) {
 	table := loadTable(t)
 	seen := map[string]bool{}
 	for _, tg := range table.Targets() {
-		key := tg.Value + tg.Check.Host
+		key := tg.Address + tg.Check.Host
 		if seen[key] {
 			t.Errorf("target %s listed twice", key)
 		}
 		seen[key] = true
 		if tg.Check.Protocol != "HTTPS" || tg.Check.Port != 443 || tg.Check.Path != "/_dns" {
-			t.Errorf("target %s check %+v, want octoDNS defaults", tg.Value, tg.Check)
+			t.Errorf("target %s check %+v, want octoDNS defaults", tg.Address, tg.Check)
 		}
 	}
 	// status up and down values are never probed

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/health/target"
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
@@ -12,21 +13,9 @@ import (
 type Table struct {
 	zones   map[string]*zone
 	names   []string // zone names, sorted
-	targets []Target
+	targets []target.Target
 	locator geo.Locator
 	serial  uint32
-}
-
-// Target is one unique health-check target: an address (or host name for
-// CNAME values) probed with one spec. The health package probes each once,
-// however many records use it.
-type Target struct {
-	// Key identifies the target across reloads: value, protocol, port,
-	// host, path and expectations.
-	Key     string
-	Value   string
-	Check   model.Healthcheck // defaults filled in
-	Records []string          // "fqdn TYPE" of every record that uses it
 }
 
 type zone struct {
@@ -96,7 +85,7 @@ type value struct {
 func (t *Table) Zones() []string { return t.names }
 
 // Targets returns the health-check targets; ids index this slice.
-func (t *Table) Targets() []Target { return t.targets }
+func (t *Table) Targets() []target.Target { return t.targets }
 
 // Serial returns the SOA serial every zone of the table carries.
 func (t *Table) Serial() uint32 { return t.serial }

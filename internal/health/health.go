@@ -9,18 +9,12 @@ package health
 import (
 	"time"
 
+	"github.com/signpost-dns/signpost/internal/health/target"
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
-// Target is one thing to probe.
-type Target struct {
-	// Key identifies the target across reloads (value, protocol, port,
-	// host, path, expectations).
-	Key     string
-	Address string // an IP address, or a host name for CNAME values
-	Check   model.Healthcheck
-	Records []string // "fqdn TYPE" of the records that use it
-}
+// Target is one thing to probe; package target defines it.
+type Target = target.Target
 
 // Status is a target's health as decided by its thresholds.
 type Status uint8

@@ -8,7 +8,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
-func target(key string, interval time.Duration) Target {
+func mkTarget(key string, interval time.Duration) Target {
 	return Target{Key: key, Address: key, Check: model.Healthcheck{Protocol: "TCP", Port: 1, Interval: interval, Timeout: interval / 2, Failures: 1, Successes: 1}}
 }
 
@@ -24,7 +24,7 @@ func TestSchedule(t *testing.T) {
 	start := time.Unix(1000, 0)
 	clk := &fakeClock{now: start}
 	c := New(Options{Clock: clk, Rand: rand.New(rand.NewPCG(1, 1))})
-	targets := []Target{target("a", time.Second), target("b", time.Second), target("a", time.Second), target("c", 500*time.Millisecond)}
+	targets := []Target{mkTarget("a", time.Second), mkTarget("b", time.Second), mkTarget("a", time.Second), mkTarget("c", 500*time.Millisecond)}
 	view := c.Sync(targets)
 	if view.states[0] != view.states[2] {
 		t.Fatal("a shared target has two states")
@@ -69,7 +69,7 @@ func TestSchedule(t *testing.T) {
 func TestScheduleSkipsRunningAndMissedSlots(t *testing.T) {
 	start := time.Unix(1000, 0)
 	c := New(Options{Clock: &fakeClock{now: start}, Rand: rand.New(rand.NewPCG(1, 1))})
-	c.Sync([]Target{target("a", time.Second)})
+	c.Sync([]Target{mkTarget("a", time.Second)})
 	e := c.targets["a"]
 	first := e.due
 	jobs, _ := c.dispatch(first)
@@ -90,9 +90,9 @@ func TestScheduleSkipsRunningAndMissedSlots(t *testing.T) {
 
 func TestSyncKeepsStateAndRemoves(t *testing.T) {
 	c := New(Options{Clock: &fakeClock{now: time.Unix(1000, 0)}})
-	v1 := c.Sync([]Target{target("a", time.Second), target("b", time.Second)})
+	v1 := c.Sync([]Target{mkTarget("a", time.Second), mkTarget("b", time.Second)})
 	v1.states[0].observe(time.Unix(1001, 0), model.Healthcheck{Failures: 1}, "", errTest)
-	v2 := c.Sync([]Target{target("c", time.Second), target("a", time.Second)})
+	v2 := c.Sync([]Target{mkTarget("c", time.Second), mkTarget("a", time.Second)})
 	if v2.states[1] != v1.states[0] || v2.Up(1) {
 		t.Error("target a lost its state across Sync")
 	}

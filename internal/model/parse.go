@@ -192,7 +192,7 @@ func parseDynamicBlock(rec *Record, d, dyn *Data, rs *reasons) {
 // healthcheck and signpost. Other keys are provider-specific blocks, which
 // octoDNS allows and signpost leaves alone.
 func parseMeta(rec *Record, d *Data, rs *reasons) {
-	rec.Healthcheck = Healthcheck{Protocol: "HTTPS", Path: "/_dns", Port: 443}
+	rec.Healthcheck = DefaultHealthcheck()
 	rec.Signpost.Answers = 1
 	meta, ok := d.Get("octodns")
 	if !ok {

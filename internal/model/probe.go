@@ -106,14 +106,34 @@ func ParseStatusRange(s string) (StatusRange, bool) {
 	return StatusRange{a, b}, true
 }
 
-// ParseDuration reads "1s", "500ms" or a whole number of seconds.
+// ParseDuration reads a span of time as signpost writes it everywhere:
+// "500ms", "5m", "1h" or a whole number of seconds. Negative spans are
+// refused.
 func ParseDuration(s string) (time.Duration, error) {
-	if n, err := strconv.Atoi(s); err == nil {
+	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
 		return time.Duration(n) * time.Second, nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid duration %q (use 300, 5m or 1h)", s)
 	}
 	return d, nil
 }
+
+// DefaultHealthcheck is octoDNS's default check for a record: HTTPS on
+// port 443, path /_dns, with signpost's default timing and thresholds.
+// Every reader of a zone (zone files, dumps, the writer that omits
+// defaults) and every probe starts from it.
+func DefaultHealthcheck() Healthcheck {
+	return Healthcheck{Protocol: "HTTPS", Path: "/_dns", Port: 443}
+}
+
+// DefaultProbeTiming is the probe timing and thresholds used where neither
+// a record nor signpost.yaml says otherwise.
+func DefaultProbeTiming() Healthcheck {
+	return Healthcheck{Interval: 10 * time.Second, Timeout: 2 * time.Second, Failures: 3, Successes: 2}
+}
+
+// DefaultMaxUDPSize caps the UDP response size a client's EDNS0 buffer may
+// ask for: 1232 bytes, the DNS Flag Day 2020 value.
+const DefaultMaxUDPSize = 1232

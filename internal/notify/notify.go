@@ -28,11 +28,21 @@ type Options struct {
 	QueueSize int
 }
 
-// Notifier fans events out to its sinks.
+// Notifier fans events out to its sinks. Update replaces the sinks while
+// it runs; Run joins every delivery goroutine before it returns.
 type Notifier struct {
-	opts  Options
-	log   *slog.Logger
-	sinks []*sink
+	mu     sync.Mutex // protects set and runCtx
+	set    *sinkSet
+	runCtx context.Context // nil until Run
+	wg     sync.WaitGroup  // delivery goroutines of every set
+}
+
+// sinkSet is the sinks of one Options, started and stopped together.
+type sinkSet struct {
+	opts   Options
+	log    *slog.Logger
+	sinks  []*sink
+	cancel context.CancelFunc // nil until started
 }
 
 // sink is one destination with its own queue.
@@ -45,6 +55,10 @@ type sink struct {
 
 // New returns a Notifier for opts.
 func New(opts Options) *Notifier {
+	return &Notifier{set: newSinkSet(opts)}
+}
+
+func newSinkSet(opts Options) *sinkSet {
 	if opts.Attempts <= 0 {
 		opts.Attempts = 5
 	}
@@ -58,14 +72,30 @@ func New(opts Options) *Notifier {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &Notifier{opts: opts, log: log}
+	set := &sinkSet{opts: opts, log: log}
 	for _, w := range opts.Webhooks {
-		n.sinks = append(n.sinks, &sink{name: "webhook " + w.URL, on: w.Events, deliver: w.post, queue: make(chan health.Event, opts.QueueSize)})
+		set.sinks = append(set.sinks, &sink{name: "webhook " + w.URL, on: w.Events, deliver: w.post, queue: make(chan health.Event, opts.QueueSize)})
 	}
 	if e := opts.Email; e != nil {
-		n.sinks = append(n.sinks, &sink{name: "email via " + e.SMTP, on: e.On, deliver: e.send, queue: make(chan health.Event, opts.QueueSize)})
+		set.sinks = append(set.sinks, &sink{name: "email via " + e.SMTP, on: e.On, deliver: e.send, queue: make(chan health.Event, opts.QueueSize)})
 	}
-	return n
+	return set
+}
+
+// Update replaces the sinks with those of opts. Events queued for the old
+// sinks and not yet delivered are dropped.
+func (n *Notifier) Update(opts Options) {
+	next := newSinkSet(opts)
+	n.mu.Lock()
+	old := n.set
+	n.set = next
+	if n.runCtx != nil {
+		n.start(next)
+	}
+	n.mu.Unlock()
+	if old.cancel != nil {
+		old.cancel()
+	}
 }
 
 // Notify queues ev for every sink that wants it. It never blocks. A target
@@ -74,51 +104,65 @@ func (n *Notifier) Notify(ev health.Event) {
 	if ev.From == health.StatusUnknown.String() && ev.To == health.StatusUp.String() {
 		return
 	}
-	for _, s := range n.sinks {
+	n.mu.Lock()
+	set := n.set
+	n.mu.Unlock()
+	for _, s := range set.sinks {
 		if len(s.on) > 0 && !slices.Contains(s.on, ev.To) {
 			continue
 		}
 		select {
 		case s.queue <- ev:
 		default:
-			n.log.Warn("notification dropped: queue full", "sink", s.name, "target", ev.Check, "to", ev.To)
+			set.log.Warn("notification dropped: queue full", "sink", s.name, "target", ev.Check, "to", ev.To)
 		}
 	}
 }
 
-// Run delivers queued events until ctx is done.
+// Run delivers queued events until ctx is done, then waits for every
+// delivery goroutine, including those of sets Update replaced.
 func (n *Notifier) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for _, s := range n.sinks {
-		wg.Add(1)
+	n.mu.Lock()
+	n.runCtx = ctx
+	n.start(n.set)
+	n.mu.Unlock()
+	<-ctx.Done()
+	n.wg.Wait()
+}
+
+// start runs one goroutine per sink of set; n.mu is held.
+func (n *Notifier) start(set *sinkSet) {
+	ctx, cancel := context.WithCancel(n.runCtx)
+	set.cancel = cancel
+	for _, s := range set.sinks {
+		n.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer n.wg.Done()
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case ev := <-s.queue:
-					n.deliver(ctx, s, ev)
+					set.deliver(ctx, s, ev)
 				}
 			}
 		}()
 	}
-	wg.Wait()
 }
 
-func (n *Notifier) deliver(ctx context.Context, s *sink, ev health.Event) {
-	wait := n.opts.Backoff
+func (set *sinkSet) deliver(ctx context.Context, s *sink, ev health.Event) {
+	wait := set.opts.Backoff
 	for attempt := 1; ; attempt++ {
 		err := s.deliver(ctx, ev)
 		if err == nil {
-			n.log.Debug("notification sent", "sink", s.name, "target", ev.Check, "to", ev.To, "attempt", attempt)
+			set.log.Debug("notification sent", "sink", s.name, "target", ev.Check, "to", ev.To, "attempt", attempt)
 			return
 		}
-		if attempt >= n.opts.Attempts {
-			n.log.Error("notification failed", "sink", s.name, "target", ev.Check, "to", ev.To, "attempts", attempt, "err", err)
+		if attempt >= set.opts.Attempts {
+			set.log.Error("notification failed", "sink", s.name, "target", ev.Check, "to", ev.To, "attempts", attempt, "err", err)
 			return
 		}
-		n.log.Warn("notification failed; retrying", "sink", s.name, "attempt", attempt, "err", err)
+		set.log.Warn("notification failed; retrying", "sink", s.name, "attempt", attempt, "err", err)
 		jittered := wait/2 + time.Duration(rand.Int64N(int64(wait)))
 		select {
 		case <-ctx.Done():

@@ -1,117 +1,19 @@
-// Package plan turns desired and existing record sets into changes that can
-// be printed, saved as JSON, checked for safety and applied. It is pure: no
-// I/O, no logging.
-//
-// Changes are grouped by the user's records ("www.example.com. A"), each
-// carrying the provider record sets (rrsets) it creates, updates or
-// deletes, so that a plan reads at the level users write while providers
-// apply at theirs.
+// Package plan says, in one shape every provider shares, what an apply
+// would change: each zone's record-level changes (create, update or delete
+// of a user's record), checked against octoDNS's safety thresholds, printed
+// and saved as JSON. What a provider actually sends (Route53 change
+// batches, RFC 2136 update sections) travels in the zone plan as that
+// provider's own payload, which this package carries without knowing its
+// shape. It also holds what providers share to compute plans: a generic
+// diff of native record sets, capabilities as data, and state
+// fingerprints. It is pure: no I/O, no logging.
 package plan
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"slices"
-	"strings"
 )
-
-// RRSet is one provider record set.
-type RRSet struct {
-	Name  string   `json:"name"` // fully qualified, lower case
-	Type  string   `json:"type"`
-	SetID string   `json:"set_id,omitempty"`
-	TTL   uint32   `json:"ttl,omitempty"`
-	Value []string `json:"values,omitempty"`
-
-	Weight   *int64 `json:"weight,omitempty"`
-	Failover string `json:"failover,omitempty"` // PRIMARY or SECONDARY
-	Geo      *Geo   `json:"geo,omitempty"`
-	CIDR     *CIDR  `json:"cidr,omitempty"`
-	Alias    *Alias `json:"alias,omitempty"`
-	// HealthCheck is the provider's check id, or "new:<reference>" for a
-	// check the apply creates first.
-	HealthCheck string `json:"health_check,omitempty"`
-}
-
-// Geo is a geolocation; Country "*" is the default location.
-type Geo struct {
-	Continent   string `json:"continent,omitempty"`
-	Country     string `json:"country,omitempty"`
-	Subdivision string `json:"subdivision,omitempty"`
-}
-
-// CIDR routes by the client's network: a location in a collection.
-type CIDR struct {
-	Collection string `json:"collection"`
-	Location   string `json:"location"`
-}
-
-// Alias points at another record set of the zone.
-type Alias struct {
-	Target         string `json:"target"`
-	EvaluateHealth bool   `json:"evaluate_health"`
-}
-
-// Key identifies an rrset within a zone.
-func (r *RRSet) Key() string { return r.Name + " " + r.Type + " " + r.SetID }
-
-// Equal reports whether two rrsets say the same.
-func (r *RRSet) Equal(o *RRSet) bool {
-	a, b := *r, *o
-	a.Value, b.Value = sorted(a.Value), sorted(b.Value)
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
-}
-
-func sorted(v []string) []string {
-	out := slices.Clone(v)
-	slices.Sort(out)
-	return out
-}
-
-// String renders an rrset on one line.
-func (r *RRSet) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s", r.Name, r.Type)
-	if r.SetID != "" {
-		fmt.Fprintf(&b, " [%s]", r.SetID)
-	}
-	if r.Alias != nil {
-		fmt.Fprintf(&b, " alias %s", r.Alias.Target)
-	} else {
-		fmt.Fprintf(&b, " %d %s", r.TTL, strings.Join(r.Value, " "))
-	}
-	if r.Weight != nil {
-		fmt.Fprintf(&b, " weight=%d", *r.Weight)
-	}
-	if r.Failover != "" {
-		fmt.Fprintf(&b, " failover=%s", r.Failover)
-	}
-	if g := r.Geo; g != nil {
-		fmt.Fprintf(&b, " geo=%s", strings.Trim(strings.Join([]string{g.Continent, g.Country, g.Subdivision}, "/"), "/"))
-	}
-	if r.CIDR != nil {
-		fmt.Fprintf(&b, " cidr=%s/%s", r.CIDR.Collection, r.CIDR.Location)
-	}
-	if r.HealthCheck != "" {
-		fmt.Fprintf(&b, " check=%s", r.HealthCheck)
-	}
-	return b.String()
-}
-
-// Record is a user's record and the rrsets that implement it.
-type Record struct {
-	Name   string  `json:"name"` // fqdn
-	Type   string  `json:"type"`
-	RRSets []RRSet `json:"rrsets"`
-}
-
-// Key is "fqdn TYPE".
-func (r *Record) Key() string { return r.Name + " " + r.Type }
 
 // Action is what happens to a user's record.
 type Action string
@@ -123,58 +25,33 @@ const (
 	Delete Action = "delete"
 )
 
-// RRSetChange is one provider-level change.
-type RRSetChange struct {
-	Action string `json:"action"` // CREATE, UPSERT or DELETE
-	RRSet  RRSet  `json:"rrset"`
-	Old    *RRSet `json:"old,omitempty"`
-}
-
-// Change is what happens to one user record.
+// Change is what happens to one of the user's records ("www.example.com.
+// A") at one provider.
 type Change struct {
-	Action Action        `json:"action"`
-	Name   string        `json:"name"`
-	Type   string        `json:"type"`
-	RRSets []RRSetChange `json:"rrsets"`
-}
-
-// HealthCheck is a provider health check the plan creates.
-type HealthCheck struct {
-	Reference string `json:"reference"` // the provider's idempotency token
-	Record    string `json:"record"`    // "fqdn TYPE"
-	Value     string `json:"value"`
-	Protocol  string `json:"protocol"`
-	Address   string `json:"address,omitempty"`
-	FQDN      string `json:"fqdn,omitempty"`
-	Path      string `json:"path,omitempty"`
-	Port      int32  `json:"port"`
-	Interval  int32  `json:"interval"`
-	Threshold int32  `json:"failure_threshold"`
-	Latency   bool   `json:"measure_latency"`
-	SNI       bool   `json:"enable_sni"`
-	Disabled  bool   `json:"disabled"`
-	Inverted  bool   `json:"inverted"`
-	Tag       string `json:"tag"`
+	Action Action `json:"action"`
+	Name   string `json:"name"` // fqdn
+	Type   string `json:"type"`
+	// Native describes, one line each, the provider's own changes that
+	// carry this one out (printed with plan -v).
+	Native []string `json:"native,omitempty"`
 }
 
 // ZonePlan is the plan for one zone on one target.
 type ZonePlan struct {
 	Zone     string   `json:"zone"`
 	Target   string   `json:"target"`
-	ZoneID   string   `json:"zone_id,omitempty"` // "" when the apply creates the zone
-	Existing int      `json:"existing_records"`
+	Existing int      `json:"existing_records"` // records the plan may touch, for the thresholds
 	Changes  []Change `json:"changes"`
-	// CreateChecks are created before the rrset changes; DeleteChecks, by
-	// provider id, after them.
-	CreateChecks []HealthCheck `json:"create_health_checks,omitempty"`
-	DeleteChecks []string      `json:"delete_health_checks,omitempty"`
-	// CIDRLocations are the CIDR locations (name -> subnets) the changes
-	// route by.
-	CIDRLocations map[string][]string `json:"cidr_locations,omitempty"`
+	// Steps are what the apply does besides changing records (creating
+	// the zone, health checks, ...), one line each, in order.
+	Steps []string `json:"steps,omitempty"`
 	// State fingerprints what existed when the plan was made; an apply of
 	// a saved plan refuses if it changed.
 	State    string   `json:"state"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Payload is the provider's own description of the apply, in a shape
+	// only the provider knows; Apply reads it back.
+	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // Plan is every zone plan of a run.
@@ -183,8 +60,16 @@ type Plan struct {
 }
 
 // Empty reports whether the zone plan changes nothing.
-func (z *ZonePlan) Empty() bool {
-	return len(z.Changes) == 0 && len(z.CreateChecks) == 0 && len(z.DeleteChecks) == 0 && z.ZoneID != ""
+func (z *ZonePlan) Empty() bool { return len(z.Changes) == 0 && len(z.Steps) == 0 }
+
+// Empty reports whether no zone plan changes anything.
+func (p *Plan) Empty() bool {
+	for i := range p.Zones {
+		if !p.Zones[i].Empty() {
+			return false
+		}
+	}
+	return true
 }
 
 // Counts returns the record-level creates, updates and deletes.
@@ -202,23 +87,11 @@ func (z *ZonePlan) Counts() (creates, updates, deletes int) {
 	return
 }
 
-// Fingerprint hashes existing records, so a saved plan can tell whether
+// Fingerprint hashes a provider's view of what exists (anything that
+// encodes to JSON deterministically), so a saved plan can tell whether
 // reality moved.
-func Fingerprint(existing []Record, checks []string) string {
-	recs := slices.Clone(existing)
-	slices.SortFunc(recs, func(a, b Record) int { return cmp.Compare(a.Key(), b.Key()) })
-	for i := range recs {
-		rs := slices.Clone(recs[i].RRSets)
-		slices.SortFunc(rs, func(a, b RRSet) int { return cmp.Compare(a.Key(), b.Key()) })
-		for j := range rs {
-			rs[j].Value = sorted(rs[j].Value)
-		}
-		recs[i].RRSets = rs
-	}
-	b, _ := json.Marshal(struct {
-		R []Record
-		C []string
-	}{recs, sorted(checks)})
+func Fingerprint(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }

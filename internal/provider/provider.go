@@ -1,12 +1,14 @@
 // Package provider defines what a DNS provider does for signpost: read a
 // zone, plan the changes that make it match the desired state, and apply a
 // plan. Each backend lives in a folder of its own and declares what it can
-// do as data.
+// do as data (plan.Capabilities); Check and PlanZone are the one path
+// every caller (validate, plan, apply, serve's reconcile) checks through.
 package provider
 
 import (
 	"context"
-	"slices"
+	"fmt"
+	"strings"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
@@ -17,9 +19,9 @@ type Provider interface {
 	// Name is the provider's id in signpost.yaml.
 	Name() string
 	// Capabilities says what the provider can represent.
-	Capabilities() Capabilities
+	Capabilities() plan.Capabilities
 	// Check reports, without any API call, what in z the provider would
-	// reject.
+	// reject beyond its capabilities, one "fqdn TYPE: reason" each.
 	Check(z *model.Zone) []string
 	// Plan reads the zone as it is and returns the changes that make it
 	// match z. It changes nothing.
@@ -31,52 +33,40 @@ type Provider interface {
 	Dump(ctx context.Context, zone string) (*model.Zone, error)
 }
 
-// Capabilities are what a provider supports, checked by CheckCapabilities
-// before any API call.
-type Capabilities struct {
-	Types   []string // record types
-	Dynamic bool     // dynamic records
-	Status  bool     // pool value status up/down
-	Subnets bool     // subnet rules
-	RootNS  bool     // managing the apex NS
+// Target is a zone to push to a provider.
+type Target struct {
+	Zone     *model.Zone
+	Provider Provider
 }
 
-// CheckCapabilities reports what in z a provider with caps cannot
-// represent, without asking the provider anything.
-func CheckCapabilities(caps Capabilities, z *model.Zone) []string {
-	var out []string
+// Check reports, with file and line, everything in z that p cannot take:
+// its capabilities first, then its own offline checks. It makes no API
+// call.
+func Check(p Provider, z *model.Zone) model.Problems {
+	out := p.Capabilities().Check(p.Name(), z)
+	for _, msg := range p.Check(z) {
+		out = append(out, locate(z, p.Name(), msg))
+	}
+	return out
+}
+
+// PlanZone checks z against p, then plans it; problems come back as a
+// model.Problems error and nothing is read from the provider.
+func PlanZone(ctx context.Context, p Provider, z *model.Zone) (*plan.ZonePlan, error) {
+	if probs := Check(p, z); len(probs.Errors()) > 0 {
+		return nil, fmt.Errorf("%s cannot take %s:\n%w", p.Name(), z.Name, probs)
+	}
+	return p.Plan(ctx, z)
+}
+
+// locate turns a provider message "fqdn TYPE: reason" into a problem at the
+// record's file and line; a message about no record points at the file.
+func locate(z *model.Zone, target, msg string) model.Problem {
 	for _, r := range z.Records {
-		if r.Ignored {
-			continue
+		prefix := r.FQDN() + " " + r.Type + ": "
+		if len(msg) > len(prefix) && strings.EqualFold(msg[:len(prefix)], prefix) {
+			return model.Problem{File: z.File, Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "target " + target + ": " + msg[len(prefix):]}
 		}
-		what := r.FQDN() + " " + r.Type + ": "
-		if !slices.Contains(caps.Types, r.Type) {
-			out = append(out, what+"type "+r.Type+" is not supported")
-		}
-		if r.Name == "" && r.Type == "NS" && !caps.RootNS {
-			out = append(out, what+"the apex NS cannot be managed")
-		}
-		if r.Dynamic == nil {
-			continue
-		}
-		if !caps.Dynamic {
-			out = append(out, what+"dynamic records are not supported")
-			continue
-		}
-		out = append(out, checkDynamic(caps, what, r.Dynamic)...)
 	}
-	return out
-}
-
-func checkDynamic(caps Capabilities, what string, d *model.Dynamic) []string {
-	var out []string
-	if !caps.Status && slices.ContainsFunc(d.Pools, func(p *model.Pool) bool {
-		return slices.ContainsFunc(p.Values, func(v model.PoolValue) bool { return v.Status != model.StatusObey })
-	}) {
-		out = append(out, what+"pool value status up/down is not supported")
-	}
-	if !caps.Subnets && slices.ContainsFunc(d.Rules, func(r *model.Rule) bool { return len(r.Subnets) > 0 }) {
-		out = append(out, what+"subnet rules are not supported")
-	}
-	return out
+	return model.Problem{File: z.File, Name: z.Name, Reason: "target " + target + ": " + msg}
 }

@@ -1,25 +1,65 @@
-// Package reconcile keeps providers in step with the desired state: every
-// interval it plans each zone on each of its targets and applies what is
-// safe, one run at a time, logging and metering every run and change.
+// Package reconcile keeps providers in step with the desired state. Plan
+// and Apply are the one plan-then-apply path: the plan and apply commands
+// call them once, and a Reconciler calls them every interval from serve,
+// one pass at a time, logging and metering every pass and change.
 package reconcile
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/plan"
 	"github.com/signpost-dns/signpost/internal/provider"
 )
 
-// Target is a zone to push to a provider.
-type Target struct {
-	Zone     *model.Zone
-	Provider provider.Provider
+// Plan plans every target: each zone is checked against its provider's
+// capabilities, then planned. Errors do not stop the other targets; they
+// come back joined with the plans that worked.
+func Plan(ctx context.Context, targets []provider.Target) (*plan.Plan, error) {
+	p := &plan.Plan{}
+	var errs []error
+	for _, t := range targets {
+		zp, err := provider.PlanZone(ctx, t.Provider, t.Zone)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s -> %s: %w", t.Zone.Name, t.Provider.Name(), err))
+			continue
+		}
+		p.Zones = append(p.Zones, *zp)
+	}
+	return p, errors.Join(errs...)
+}
+
+// Apply checks every zone plan's safety first, so that nothing is applied
+// when any zone would be refused (unless force), then applies them in
+// order. done is called after each zone plan that was applied.
+func Apply(ctx context.Context, p *plan.Plan, provs map[string]provider.Provider, force bool, done func(*plan.ZonePlan)) error {
+	for i := range p.Zones {
+		z := &p.Zones[i]
+		if provs[z.Target] == nil {
+			return fmt.Errorf("%s: target %q is not configured", z.Zone, z.Target)
+		}
+		if err := z.CheckSafety(); err != nil && !force {
+			return err
+		}
+	}
+	for i := range p.Zones {
+		z := &p.Zones[i]
+		if !z.Empty() {
+			if err := provs[z.Target].Apply(ctx, z); err != nil {
+				return fmt.Errorf("applying %s -> %s: %w", z.Zone, z.Target, err)
+			}
+		}
+		if done != nil {
+			done(z)
+		}
+	}
+	return nil
 }
 
 // Options configure a Reconciler. The zero value is valid.
@@ -29,13 +69,15 @@ type Options struct {
 	// Force applies plans past the safety thresholds; by default an unsafe
 	// plan is logged and skipped.
 	Force bool
+	// After is the clock Run waits with; nil means time.After.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Reconciler runs plan-and-apply passes.
 type Reconciler struct {
 	opts    Options
 	log     *slog.Logger
-	mu      sync.Mutex // one run at a time
+	mu      sync.Mutex // one pass at a time
 	runs    *prometheus.CounterVec
 	changes *prometheus.CounterVec
 	seconds prometheus.Histogram
@@ -43,6 +85,9 @@ type Reconciler struct {
 
 // New returns a Reconciler.
 func New(opts Options) *Reconciler {
+	if opts.After == nil {
+		opts.After = time.After
+	}
 	r := &Reconciler{opts: opts, log: opts.Logger}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
@@ -61,7 +106,7 @@ func New(opts Options) *Reconciler {
 
 // RunOnce plans and applies every target. Errors do not stop the others;
 // they are returned joined.
-func (r *Reconciler) RunOnce(ctx context.Context, targets []Target) error {
+func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	start := time.Now()
@@ -75,49 +120,48 @@ func (r *Reconciler) RunOnce(ctx context.Context, targets []Target) error {
 	return errors.Join(errs...)
 }
 
-func (r *Reconciler) one(ctx context.Context, t Target) error {
+func (r *Reconciler) one(ctx context.Context, t provider.Target) error {
 	zone, target := t.Zone.Name, t.Provider.Name()
 	log := r.log.With("zone", zone, "target", target)
-	zp, err := t.Provider.Plan(ctx, t.Zone)
+	result := "error"
+	defer func() { r.runs.WithLabelValues(zone, target, result).Inc() }()
+	p, err := Plan(ctx, []provider.Target{t})
 	if err != nil {
-		r.runs.WithLabelValues(zone, target, "error").Inc()
 		log.Error("reconcile plan failed", "err", err)
 		return err
 	}
-	if zp.Empty() {
-		r.runs.WithLabelValues(zone, target, "noop").Inc()
+	if p.Empty() {
+		result = "noop"
 		log.Debug("reconcile: in sync")
 		return nil
 	}
-	if err := zp.CheckSafety(); err != nil && !r.opts.Force {
-		r.runs.WithLabelValues(zone, target, "unsafe").Inc()
+	err = Apply(ctx, p, map[string]provider.Provider{target: t.Provider}, r.opts.Force, func(zp *plan.ZonePlan) {
+		for _, c := range zp.Changes {
+			r.changes.WithLabelValues(zone, target, string(c.Action)).Inc()
+			log.Info("reconciled", "action", c.Action, "record", c.Name, "type", c.Type, "native_changes", len(c.Native))
+		}
+	})
+	switch {
+	case errors.Is(err, plan.ErrUnsafe):
+		result = "unsafe"
 		log.Error("reconcile refused an unsafe plan; run `signpost apply --force` to push it", "err", err)
-		return err
-	}
-	if err := t.Provider.Apply(ctx, zp); err != nil {
-		r.runs.WithLabelValues(zone, target, "error").Inc()
+	case err != nil:
 		log.Error("reconcile apply failed", "err", err)
-		return err
+	default:
+		result = "applied"
 	}
-	for _, c := range zp.Changes {
-		r.changes.WithLabelValues(zone, target, string(c.Action)).Inc()
-		log.Info("reconciled", "action", c.Action, "record", c.Name, "type", c.Type, "rrsets", len(c.RRSets))
-	}
-	r.runs.WithLabelValues(zone, target, "applied").Inc()
-	return nil
+	return err
 }
 
-// Run reconciles every interval until ctx is done; targets is asked anew
-// each pass so reloads take effect.
-func (r *Reconciler) Run(ctx context.Context, interval time.Duration, targets func() []Target) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
+// Run reconciles now and then every interval until ctx is done; targets
+// is asked anew each pass, so that reloads take effect.
+func (r *Reconciler) Run(ctx context.Context, interval time.Duration, targets func() []provider.Target) {
 	for {
 		_ = r.RunOnce(ctx, targets())
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-r.opts.After(interval):
 		}
 	}
 }

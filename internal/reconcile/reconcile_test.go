@@ -13,6 +13,7 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
+	"github.com/signpost-dns/signpost/internal/provider"
 	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/provider/route53/r53fake"
 	"github.com/signpost-dns/signpost/internal/reconcile"
@@ -36,7 +37,7 @@ func TestRunOnce(t *testing.T) {
 	r := reconcile.New(reconcile.Options{Registerer: reg})
 	p := route53.New(route53.Options{Name: "r53", API: r53fake.New(), RPS: 1e6})
 	ctx := context.Background()
-	run := func(z *model.Zone) error { return r.RunOnce(ctx, []reconcile.Target{{Zone: z, Provider: p}}) }
+	run := func(z *model.Zone) error { return r.RunOnce(ctx, []provider.Target{{Zone: z, Provider: p}}) }
 
 	if err := run(zone(t, 12)); err != nil {
 		t.Fatal(err)
@@ -73,23 +74,32 @@ func mustCounter(t *testing.T, reg *prometheus.Registry, result string) promethe
 	return nil
 }
 
-func TestRunStopsWithContext(t *testing.T) {
-	r := reconcile.New(reconcile.Options{})
+// TestRunPassesAndStops drives Run's clock by hand: a pass at start, one
+// per tick, and none after the context ends.
+func TestRunPassesAndStops(t *testing.T) {
+	ticks := make(chan chan time.Time)
+	r := reconcile.New(reconcile.Options{After: func(time.Duration) <-chan time.Time {
+		c := make(chan time.Time, 1)
+		ticks <- c
+		return c
+	}})
 	ctx, cancel := context.WithCancel(context.Background())
-	calls := 0
+	passes := make(chan struct{}, 10)
 	done := make(chan struct{})
 	go func() {
-		r.Run(ctx, 10*time.Millisecond, func() []reconcile.Target { calls++; return nil })
+		r.Run(ctx, time.Hour, func() []provider.Target { passes <- struct{}{}; return nil })
 		close(done)
 	}()
-	time.Sleep(50 * time.Millisecond)
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(time.Second):
-		t.Fatal("Run did not stop")
+	for i := range 3 {
+		<-passes // pass i ran
+		tick := <-ticks
+		if i < 2 {
+			tick <- time.Now()
+		}
 	}
-	if calls < 2 {
-		t.Errorf("%d passes in 50ms at a 10ms interval", calls)
+	cancel()
+	<-done
+	if n := len(passes); n != 0 {
+		t.Errorf("%d passes after the context ended", n)
 	}
 }

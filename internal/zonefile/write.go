@@ -91,15 +91,15 @@ func dynamicData(r *model.Record) map[string]any {
 // healthcheckData returns the octodns.healthcheck keys that differ from
 // octoDNS's defaults.
 func healthcheckData(r *model.Record) map[string]any {
-	hc := r.Healthcheck
+	hc, def := r.Healthcheck, model.DefaultHealthcheck()
 	out := map[string]any{}
-	if hc.Protocol != "" && hc.Protocol != "HTTPS" {
+	if hc.Protocol != "" && hc.Protocol != def.Protocol {
 		out["protocol"] = hc.Protocol
 	}
-	if hc.Port != 0 && hc.Port != 443 {
+	if hc.Port != 0 && hc.Port != def.Port {
 		out["port"] = int(hc.Port)
 	}
-	if hc.Path != "" && hc.Path != "/_dns" && hc.Protocol != "TCP" {
+	if hc.Path != "" && hc.Path != def.Path && hc.Protocol != "TCP" {
 		out["path"] = hc.Path
 	}
 	if hc.Host != "" {

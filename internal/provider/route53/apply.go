@@ -3,6 +3,7 @@ package route53
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,7 +21,11 @@ import (
 // the record changes in dependency order and in batches within Route53's
 // limits, then deletes the health checks nothing uses any more.
 func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
-	st, err := p.read(ctx, zp.Zone, len(zp.CIDRLocations) > 0)
+	var pl payload
+	if err := json.Unmarshal(zp.Payload, &pl); err != nil {
+		return fmt.Errorf("%s: the plan's route53 payload: %w", zp.Zone, err)
+	}
+	st, err := p.read(ctx, zp.Zone, len(pl.CIDRLocations) > 0)
 	if err != nil {
 		return err
 	}
@@ -28,17 +33,17 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 		return fmt.Errorf("%s: %w", zp.Zone, plan.ErrStale)
 	}
 	zoneID := st.zoneID
-	changes := zp.Changes
+	changes := pl.Changes
 	if zoneID == "" {
 		if zoneID, err = p.createZone(ctx, zp.Zone); err != nil {
 			return err
 		}
 		changes = upsertApexNS(zp.Zone, changes)
 	}
-	if err := p.ensureCIDR(ctx, zp.CIDRLocations, st); err != nil {
+	if err := p.ensureCIDR(ctx, pl.CIDRLocations, st); err != nil {
 		return err
 	}
-	created, err := p.createChecks(ctx, zp.CreateChecks)
+	created, err := p.createChecks(ctx, pl.CreateChecks)
 	if err != nil {
 		return err
 	}
@@ -51,7 +56,7 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 			return fmt.Errorf("%s: change batch %d of %d: %w", zp.Zone, i+1, len(batches), err)
 		}
 	}
-	for _, id := range zp.DeleteChecks {
+	for _, id := range pl.DeleteChecks {
 		_, err := call(ctx, p.c, "DeleteHealthCheck", p.c.api.DeleteHealthCheck, &route53.DeleteHealthCheckInput{HealthCheckId: aws.String(id)})
 		var gone *types.NoSuchHealthCheck
 		if err != nil && !errors.As(err, &gone) {
@@ -63,19 +68,19 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 
 // upsertApexNS turns a planned CREATE of the apex NS into an UPSERT:
 // Route53 gives every new zone an apex NS of its own.
-func upsertApexNS(zone string, changes []plan.Change) []plan.Change {
+func upsertApexNS(zone string, changes []recordChange) []recordChange {
 	out := slices.Clone(changes)
 	for i, c := range out {
 		if c.Name != zone || c.Type != "NS" {
 			continue
 		}
-		rs := slices.Clone(c.RRSets)
+		rs := slices.Clone(c.Sets)
 		for j := range rs {
-			if rs[j].Action == "CREATE" {
-				rs[j].Action = "UPSERT"
+			if rs[j].Op == plan.Add {
+				rs[j].Op = plan.Replace
 			}
 		}
-		out[i].RRSets = rs
+		out[i].Sets = rs
 	}
 	return out
 }
@@ -84,7 +89,10 @@ func upsertApexNS(zone string, changes []plan.Change) []plan.Change {
 // before the call, so a retry after a failure reuses it and cannot create
 // a second zone.
 func (p *Provider) createZone(ctx context.Context, zone string) (string, error) {
-	ref, ok := p.opts.Refs.Get(zone)
+	ref, ok, err := p.opts.Refs.Get(zone)
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		ref = "signpost:" + zone + ":" + randomHex(16)
 		if err := p.opts.Refs.Put(zone, ref); err != nil {
@@ -108,7 +116,7 @@ func (p *Provider) createZone(ctx context.Context, zone string) (string, error) 
 // createChecks creates planned health checks and tags them; it returns
 // "new:<ref>" -> id. A check whose reference already exists (a retried
 // apply) is found and reused.
-func (p *Provider) createChecks(ctx context.Context, checks []plan.HealthCheck) (map[string]string, error) {
+func (p *Provider) createChecks(ctx context.Context, checks []HealthCheck) (map[string]string, error) {
 	out := map[string]string{}
 	for _, h := range checks {
 		res, err := call(ctx, p.c, "CreateHealthCheck", p.c.api.CreateHealthCheck,
@@ -165,10 +173,10 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // send submits one batch.
-func (p *Provider) send(ctx context.Context, zoneID string, b []plan.RRSetChange, checks, cidrIDs map[string]string) error {
+func (p *Provider) send(ctx context.Context, zoneID string, b []RRSetChange, checks, cidrIDs map[string]string) error {
 	changes := make([]types.Change, len(b))
 	for i, c := range b {
-		changes[i] = types.Change{Action: types.ChangeAction(c.Action), ResourceRecordSet: ptr(toAPI(c.RRSet, zoneID, checks, cidrIDs))}
+		changes[i] = types.Change{Action: types.ChangeAction(action(c.Op)), ResourceRecordSet: ptr(toAPI(c.Set, zoneID, checks, cidrIDs))}
 	}
 	_, err := call(ctx, p.c, "ChangeResourceRecordSets", p.c.api.ChangeResourceRecordSets, &route53.ChangeResourceRecordSetsInput{
 		HostedZoneId: aws.String(zoneID), ChangeBatch: &types.ChangeBatch{Changes: changes, Comment: aws.String("signpost")}})
@@ -183,12 +191,12 @@ func ptr[T any](v T) *T { return &v }
 
 // size is what a change counts against a batch's limits; UPSERT counts
 // twice, as Route53 counts it.
-func size(c plan.RRSetChange) (records, chars int) {
-	for _, v := range c.RRSet.Value {
+func size(c RRSetChange) (records, chars int) {
+	for _, v := range c.Set.Value {
 		chars += len(v)
 	}
-	records = len(c.RRSet.Value)
-	if c.Action == "UPSERT" {
+	records = len(c.Set.Value)
+	if c.Op == plan.Replace {
 		records, chars = 2*records, 2*chars
 	}
 	return records, chars
@@ -196,13 +204,13 @@ func size(c plan.RRSetChange) (records, chars int) {
 
 // batch splits changes into batches within the limits, keeping each
 // record's changes in one batch, and orders each batch by dependency.
-func batch(changes []plan.Change, maxRecords int) ([][]plan.RRSetChange, error) {
-	var out [][]plan.RRSetChange
-	var cur []plan.RRSetChange
+func batch(changes []recordChange, maxRecords int) ([][]RRSetChange, error) {
+	var out [][]RRSetChange
+	var cur []RRSetChange
 	records, chars := 0, 0
 	for _, c := range changes {
 		r, ch := 0, 0
-		for _, rc := range c.RRSets {
+		for _, rc := range c.Sets {
 			a, b := size(rc)
 			r, ch = r+a, ch+b
 		}
@@ -213,14 +221,14 @@ func batch(changes []plan.Change, maxRecords int) ([][]plan.RRSetChange, error) 
 			out = append(out, cur)
 			cur, records, chars = nil, 0, 0
 		}
-		cur = append(cur, c.RRSets...)
+		cur = append(cur, c.Sets...)
 		records, chars = records+r, chars+ch
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)
 	}
 	for _, b := range out {
-		slices.SortStableFunc(b, func(x, y plan.RRSetChange) int { return cmp.Compare(rank(x), rank(y)) })
+		slices.SortStableFunc(b, func(x, y RRSetChange) int { return cmp.Compare(rank(x), rank(y)) })
 	}
 	return out, nil
 }
@@ -228,9 +236,9 @@ func batch(changes []plan.Change, maxRecords int) ([][]plan.RRSetChange, error) 
 // rank orders a batch as octodns-route53's _mod_keyer does: deletes first,
 // dependants before what they point at (rules, SECONDARY, PRIMARY, values);
 // then creates and upserts, targets before dependants.
-func rank(c plan.RRSetChange) int {
+func rank(c RRSetChange) int {
 	kind := 0 // values, the default pool, plain records
-	switch s := c.RRSet; {
+	switch s := c.Set; {
 	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-") && s.Failover == "PRIMARY":
 		kind = 1
 	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-"):
@@ -238,7 +246,7 @@ func rank(c plan.RRSetChange) int {
 	case s.Alias != nil:
 		kind = 3 // rules at the record's name
 	}
-	if c.Action == "DELETE" {
+	if c.Op == plan.Remove {
 		return 3 - kind
 	}
 	return 10 + kind

@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/signpost-dns/signpost/internal/model"
-	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // checkVersion is octodns-route53's HEALTH_CHECK_VERSION.
@@ -165,8 +164,8 @@ func sameIP(a, b string) bool {
 }
 
 // toPlan renders a spec as plan data.
-func (c *checkSpec) toPlan() plan.HealthCheck {
-	return plan.HealthCheck{
+func (c *checkSpec) toPlan() HealthCheck {
+	return HealthCheck{
 		Reference: c.ref, Record: c.record, Value: c.value, Protocol: string(c.cfg.Type),
 		Address: aws.ToString(c.cfg.IPAddress), FQDN: aws.ToString(c.cfg.FullyQualifiedDomainName),
 		Path: aws.ToString(c.cfg.ResourcePath), Port: aws.ToInt32(c.cfg.Port),
@@ -177,7 +176,7 @@ func (c *checkSpec) toPlan() plan.HealthCheck {
 }
 
 // configFromPlan rebuilds the API config of a planned check.
-func configFromPlan(h plan.HealthCheck) *types.HealthCheckConfig {
+func configFromPlan(h HealthCheck) *types.HealthCheckConfig {
 	cfg := &types.HealthCheckConfig{
 		Type: types.HealthCheckType(h.Protocol), Port: aws.Int32(h.Port),
 		RequestInterval: aws.Int32(h.Interval), FailureThreshold: aws.Int32(h.Threshold),

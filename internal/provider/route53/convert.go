@@ -5,8 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
-
-	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // normName reads a name as Route53 returns it: lower case, trailing dot,
@@ -24,8 +22,8 @@ var hostValued = map[string]bool{"NS": true, "CNAME": true, "PTR": true}
 
 // fromAPI converts a record set read from Route53. A CIDR config keeps the
 // collection id until read maps it to the collection's name.
-func fromAPI(r types.ResourceRecordSet) plan.RRSet {
-	s := plan.RRSet{Name: normName(aws.ToString(r.Name)), Type: string(r.Type), SetID: aws.ToString(r.SetIdentifier),
+func fromAPI(r types.ResourceRecordSet) RRSet {
+	s := RRSet{Name: normName(aws.ToString(r.Name)), Type: string(r.Type), SetID: aws.ToString(r.SetIdentifier),
 		TTL: uint32(aws.ToInt64(r.TTL)), Weight: r.Weight, Failover: string(r.Failover), HealthCheck: aws.ToString(r.HealthCheckId)}
 	for _, v := range r.ResourceRecords {
 		val := aws.ToString(v.Value)
@@ -35,13 +33,13 @@ func fromAPI(r types.ResourceRecordSet) plan.RRSet {
 		s.Value = append(s.Value, val)
 	}
 	if g := r.GeoLocation; g != nil {
-		s.Geo = &plan.Geo{Continent: aws.ToString(g.ContinentCode), Country: aws.ToString(g.CountryCode), Subdivision: aws.ToString(g.SubdivisionCode)}
+		s.Geo = &Geo{Continent: aws.ToString(g.ContinentCode), Country: aws.ToString(g.CountryCode), Subdivision: aws.ToString(g.SubdivisionCode)}
 	}
 	if c := r.CidrRoutingConfig; c != nil {
-		s.CIDR = &plan.CIDR{Collection: aws.ToString(c.CollectionId), Location: aws.ToString(c.LocationName)}
+		s.CIDR = &CIDR{Collection: aws.ToString(c.CollectionId), Location: aws.ToString(c.LocationName)}
 	}
 	if a := r.AliasTarget; a != nil {
-		s.Alias = &plan.Alias{Target: normName(aws.ToString(a.DNSName)), EvaluateHealth: a.EvaluateTargetHealth}
+		s.Alias = &Alias{Target: normName(aws.ToString(a.DNSName)), EvaluateHealth: a.EvaluateTargetHealth}
 		s.TTL = 0
 	}
 	return s
@@ -49,7 +47,7 @@ func fromAPI(r types.ResourceRecordSet) plan.RRSet {
 
 // toAPI converts a planned rrset; checks maps "new:<ref>" placeholders to
 // the ids of the checks the apply created, cidrIDs collection names to ids.
-func toAPI(s plan.RRSet, zoneID string, checks, cidrIDs map[string]string) types.ResourceRecordSet {
+func toAPI(s RRSet, zoneID string, checks, cidrIDs map[string]string) types.ResourceRecordSet {
 	r := types.ResourceRecordSet{Name: aws.String(s.Name), Type: types.RRType(s.Type), Weight: s.Weight,
 		Failover: types.ResourceRecordSetFailover(s.Failover)}
 	if s.SetID != "" {
@@ -91,9 +89,9 @@ func toAPI(s plan.RRSet, zoneID string, checks, cidrIDs map[string]string) types
 // group collects rrsets into the user records they implement: the
 // _octodns-* sets of a dynamic record and the rule sets at its name go
 // with the record itself.
-func group(rrsets []plan.RRSet) []plan.Record {
+func group(rrsets []RRSet) []Record {
 	index := map[string]int{}
-	var out []plan.Record
+	var out []Record
 	for _, s := range rrsets {
 		owner := s.Name
 		if strings.HasPrefix(owner, "_octodns-") {
@@ -106,9 +104,9 @@ func group(rrsets []plan.RRSet) []plan.Record {
 		if !ok {
 			i = len(out)
 			index[key] = i
-			out = append(out, plan.Record{Name: owner, Type: s.Type})
+			out = append(out, Record{Name: owner, Type: s.Type})
 		}
-		out[i].RRSets = append(out[i].RRSets, s)
+		out[i].Sets = append(out[i].Sets, s)
 	}
 	return out
 }

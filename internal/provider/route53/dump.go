@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/signpost-dns/signpost/internal/model"
-	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // Dump implements provider.Provider.
@@ -52,11 +51,11 @@ func relName(fqdn, zone string) string {
 	return strings.TrimSuffix(fqdn, "."+zone)
 }
 
-func dumpRecord(zone string, r plan.Record, checks map[string]*types.HealthCheckConfig) (*model.Record, error) {
+func dumpRecord(zone string, r Record, checks map[string]*types.HealthCheckConfig) (*model.Record, error) {
 	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: r.Type, TTL: model.DefaultTTL,
-		Healthcheck: model.Healthcheck{Protocol: "HTTPS", Path: "/_dns", Port: 443}}
-	if len(r.RRSets) == 1 && r.RRSets[0].Name == r.Name && r.RRSets[0].Alias == nil && r.RRSets[0].SetID == "" {
-		rec.TTL, rec.Values = r.RRSets[0].TTL, r.RRSets[0].Value
+		Healthcheck: model.DefaultHealthcheck()}
+	if len(r.Sets) == 1 && r.Sets[0].Name == r.Name && r.Sets[0].Alias == nil && r.Sets[0].SetID == "" {
+		rec.TTL, rec.Values = r.Sets[0].TTL, r.Sets[0].Value
 		return rec, nil
 	}
 	d := &model.Dynamic{}
@@ -69,7 +68,7 @@ func dumpRecord(zone string, r plan.Record, checks map[string]*types.HealthCheck
 		return pools[name]
 	}
 	rules := map[int]*model.Rule{}
-	for _, s := range r.RRSets {
+	for _, s := range r.Sets {
 		label, _, _ := strings.Cut(s.Name, ".")
 		switch {
 		case label == "_octodns-default-pool":
@@ -113,8 +112,8 @@ func intKeys[V any](m map[int]V) func(func(int) bool) {
 
 // dumpSubnets fills in the subnets of a record's CIDR rules from the
 // blocks of their locations.
-func (p *Provider) dumpSubnets(ctx context.Context, st *state, r plan.Record, rec *model.Record) error {
-	for _, s := range r.RRSets {
+func (p *Provider) dumpSubnets(ctx context.Context, st *state, r Record, rec *model.Record) error {
+	for _, s := range r.Sets {
 		if s.CIDR == nil || s.CIDR.Location == "*" || s.Name != r.Name {
 			continue
 		}
@@ -140,7 +139,7 @@ func (p *Provider) dumpSubnets(ctx context.Context, st *state, r plan.Record, re
 // dumpValue reads a weighted value: no check means status up, a disabled
 // and inverted check means down, and the check's settings give the
 // record's health-check spec.
-func dumpValue(rec *model.Record, s plan.RRSet, checks map[string]*types.HealthCheckConfig) model.PoolValue {
+func dumpValue(rec *model.Record, s RRSet, checks map[string]*types.HealthCheckConfig) model.PoolValue {
 	v := model.PoolValue{Value: strings.Join(s.Value, " "), Weight: 1, Status: model.StatusUp}
 	if s.Weight != nil {
 		v.Weight = uint32(*s.Weight)
@@ -165,7 +164,7 @@ func dumpValue(rec *model.Record, s plan.RRSet, checks map[string]*types.HealthC
 }
 
 // dumpRule reads a rule record "<index>-<pool>-<geo|None|subnet>".
-func dumpRule(rules map[int]*model.Rule, s plan.RRSet) error {
+func dumpRule(rules map[int]*model.Rule, s RRSet) error {
 	idx, rest, ok := strings.Cut(s.SetID, "-")
 	i, err := strconv.Atoi(idx)
 	if !ok || err != nil || s.Alias == nil {
@@ -186,7 +185,7 @@ func dumpRule(rules map[int]*model.Rule, s plan.RRSet) error {
 	return nil
 }
 
-func geoCode(g *plan.Geo) string {
+func geoCode(g *Geo) string {
 	if g.Continent != "" {
 		return g.Continent
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/signpost-dns/signpost/internal/model"
-	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // CIDR collection octodns-route53 uses for subnet rules.
@@ -13,7 +12,7 @@ const cidrCollection = "octodns"
 
 // layout is a zone's desired state in Route53's terms.
 type layout struct {
-	records  []plan.Record
+	records  []Record
 	checks   []*checkSpec // one per health-checked value of a dynamic record
 	warnings []string
 	errs     []string
@@ -30,8 +29,8 @@ func desired(z *model.Zone) *layout {
 		}
 		fqdn := strings.ToLower(r.FQDN())
 		if r.Dynamic == nil {
-			l.records = append(l.records, plan.Record{Name: fqdn, Type: r.Type,
-				RRSets: []plan.RRSet{{Name: fqdn, Type: r.Type, TTL: r.TTL, Value: r.Values}}})
+			l.records = append(l.records, Record{Name: fqdn, Type: r.Type,
+				Sets: []RRSet{{Name: fqdn, Type: r.Type, TTL: r.TTL, Value: r.Values}}})
 			continue
 		}
 		l.dynamic(r, fqdn)
@@ -44,9 +43,9 @@ func poolName(pool, kind, fqdn string) string { return "_octodns-" + pool + "-" 
 // dynamic lays out one dynamic record: the default pool, weighted values,
 // PRIMARY/SECONDARY pool aliases and the rule records at the name.
 func (l *layout) dynamic(r *model.Record, fqdn string) {
-	rec := plan.Record{Name: fqdn, Type: r.Type}
-	add := func(s plan.RRSet) { rec.RRSets = append(rec.RRSets, s) }
-	add(plan.RRSet{Name: poolName("default", "pool", fqdn), Type: r.Type, TTL: r.TTL, Value: r.Values})
+	rec := Record{Name: fqdn, Type: r.Type}
+	add := func(s RRSet) { rec.Sets = append(rec.Sets, s) }
+	add(RRSet{Name: poolName("default", "pool", fqdn), Type: r.Type, TTL: r.TTL, Value: r.Values})
 	opts, err := route53Options(r)
 	if err != nil {
 		l.errs = append(l.errs, fmt.Sprintf("%s %s: %v", r.FQDN(), r.Type, err))
@@ -54,7 +53,7 @@ func (l *layout) dynamic(r *model.Record, fqdn string) {
 	for _, p := range r.Dynamic.Pools {
 		for i, v := range p.Values {
 			w := int64(v.Weight)
-			s := plan.RRSet{Name: poolName(p.Name, "value", fqdn), Type: r.Type, SetID: fmt.Sprintf("%s-%03d", p.Name, i),
+			s := RRSet{Name: poolName(p.Name, "value", fqdn), Type: r.Type, SetID: fmt.Sprintf("%s-%03d", p.Name, i),
 				TTL: r.TTL, Value: []string{v.Value}, Weight: &w}
 			if v.Status != model.StatusUp {
 				s.HealthCheck = l.check(r, fqdn, v, opts).placeholder()
@@ -65,10 +64,10 @@ func (l *layout) dynamic(r *model.Record, fqdn string) {
 		if p.Fallback != "" {
 			fallback, target = p.Fallback, poolName(p.Fallback, "pool", fqdn)
 		}
-		add(plan.RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Primary", Failover: "PRIMARY",
-			Alias: &plan.Alias{Target: poolName(p.Name, "value", fqdn), EvaluateHealth: true}})
-		add(plan.RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Secondary-" + fallback, Failover: "SECONDARY",
-			Alias: &plan.Alias{Target: target, EvaluateHealth: true}})
+		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Primary", Failover: "PRIMARY",
+			Alias: &Alias{Target: poolName(p.Name, "value", fqdn), EvaluateHealth: true}})
+		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Secondary-" + fallback, Failover: "SECONDARY",
+			Alias: &Alias{Target: target, EvaluateHealth: true}})
 	}
 	l.rules(r, fqdn, add)
 	l.records = append(l.records, rec)
@@ -76,7 +75,7 @@ func (l *layout) dynamic(r *model.Record, fqdn string) {
 
 // rules lays out the rules at the record's name: geolocation records, or
 // CIDR records when any rule has subnets.
-func (l *layout) rules(r *model.Record, fqdn string, add func(plan.RRSet)) {
+func (l *layout) rules(r *model.Record, fqdn string, add func(RRSet)) {
 	subnetMode := false
 	for _, ru := range r.Dynamic.Rules {
 		if len(ru.Subnets) > 0 {
@@ -88,13 +87,13 @@ func (l *layout) rules(r *model.Record, fqdn string, add func(plan.RRSet)) {
 		}
 	}
 	for i, ru := range r.Dynamic.Rules {
-		target := &plan.Alias{Target: poolName(ru.Pool, "pool", fqdn), EvaluateHealth: true}
-		base := plan.RRSet{Name: fqdn, Type: r.Type, Alias: target}
+		target := &Alias{Target: poolName(ru.Pool, "pool", fqdn), EvaluateHealth: true}
+		base := RRSet{Name: fqdn, Type: r.Type, Alias: target}
 		switch {
 		case subnetMode:
 			s := base
 			s.SetID = fmt.Sprintf("%d-%s-subnet", i, ru.Pool)
-			s.CIDR = &plan.CIDR{Collection: cidrCollection, Location: "*"} // the catch-all
+			s.CIDR = &CIDR{Collection: cidrCollection, Location: "*"} // the catch-all
 			if len(ru.Subnets) > 0 {
 				s.CIDR.Location = l.cidrLocation(ru)
 			}
@@ -102,7 +101,7 @@ func (l *layout) rules(r *model.Record, fqdn string, add func(plan.RRSet)) {
 		case len(ru.Geos) == 0:
 			s := base
 			s.SetID = fmt.Sprintf("%d-%s-None", i, ru.Pool)
-			s.Geo = &plan.Geo{Country: "*"}
+			s.Geo = &Geo{Country: "*"}
 			add(s)
 		default:
 			l.geoRule(r, i, ru, base, add)
@@ -110,7 +109,7 @@ func (l *layout) rules(r *model.Record, fqdn string, add func(plan.RRSet)) {
 	}
 }
 
-func (l *layout) geoRule(r *model.Record, i int, ru *model.Rule, base plan.RRSet, add func(plan.RRSet)) {
+func (l *layout) geoRule(r *model.Record, i int, ru *model.Rule, base RRSet, add func(RRSet)) {
 	kept := 0
 	for _, code := range ru.Geos {
 		g := model.ParseGeoCode(code)
@@ -120,9 +119,9 @@ func (l *layout) geoRule(r *model.Record, i int, ru *model.Rule, base plan.RRSet
 		}
 		s := base
 		s.SetID = fmt.Sprintf("%d-%s-%s", i, ru.Pool, code)
-		s.Geo = &plan.Geo{Country: g.Country, Subdivision: g.Subdivision}
+		s.Geo = &Geo{Country: g.Country, Subdivision: g.Subdivision}
 		if g.Country == "" {
-			s.Geo = &plan.Geo{Continent: g.Continent}
+			s.Geo = &Geo{Continent: g.Continent}
 		}
 		add(s)
 		kept++

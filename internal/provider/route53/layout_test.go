@@ -23,7 +23,7 @@ func render(l *layout) string {
 	var b strings.Builder
 	for _, r := range l.records {
 		fmt.Fprintf(&b, "# %s %s\n", r.Name, r.Type)
-		for _, s := range r.RRSets {
+		for _, s := range r.Sets {
 			if strings.HasPrefix(s.HealthCheck, "new:") {
 				s.HealthCheck = "<check>"
 			}
@@ -89,7 +89,7 @@ func TestDocumentationExample(t *testing.T) {
 	in, _, _ := strings.Cut(string(src), sep)
 	z, _ := zonefile.Parse("x", "example.com.", []byte(in))
 	l := desired(z)
-	if n := len(l.records[0].RRSets); n != 20 || len(l.checks) != 7 {
+	if n := len(l.records[0].Sets); n != 20 || len(l.checks) != 7 {
 		t.Errorf("%d record sets and %d health checks, want 20 and 7", n, len(l.checks))
 	}
 }

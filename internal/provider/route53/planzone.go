@@ -2,6 +2,7 @@ package route53
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -37,26 +38,50 @@ func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, err
 }
 
 func (p *Provider) planFrom(zone string, l *layout, st *state) *plan.ZonePlan {
-	zp := &plan.ZonePlan{Zone: zone, Target: p.opts.Name, ZoneID: st.zoneID, Warnings: l.warnings,
-		State: fingerprint(zone, st)}
+	zp := &plan.ZonePlan{Zone: zone, Target: p.opts.Name, Warnings: l.warnings, State: fingerprint(zone, st)}
 	ign := ignore(zone, l.records)
 	for i := range st.records {
-		if !ign(&st.records[i]) {
+		if !ign(st.records[i].Name, st.records[i].Type) {
 			zp.Existing++
 		}
 	}
 	used := reuseChecks(l, st)
-	zp.Changes = plan.Diff(l.records, st.records, plan.Options{Keep: p.opts.Keep, Ignore: ign})
+	pl := payload{ZoneID: st.zoneID}
+	pl.Changes = plan.Diff(l.records, st.records, plan.DiffOptions{Keep: p.opts.Keep, Ignore: ign})
 	for _, c := range l.checks {
-		if c.id == "" && referenced(zp.Changes, c.placeholder()) {
-			zp.CreateChecks = append(zp.CreateChecks, c.toPlan())
+		if c.id == "" && referenced(pl.Changes, c.placeholder()) {
+			pl.CreateChecks = append(pl.CreateChecks, c.toPlan())
 		}
 	}
-	zp.DeleteChecks = staleChecks(zone, l, st, used)
+	pl.DeleteChecks = staleChecks(zone, l, st, used)
 	if len(l.cidrs) > 0 {
-		zp.CIDRLocations = l.cidrs
+		pl.CIDRLocations = l.cidrs
 	}
+	describe(zp, &pl)
+	zp.Payload, _ = json.Marshal(pl) // plain data: cannot fail
 	return zp
+}
+
+// describe fills the provider-neutral part of a zone plan: a record-level
+// change per record, with its record-set changes as native lines, and the
+// steps around them.
+func describe(zp *plan.ZonePlan, pl *payload) {
+	if pl.ZoneID == "" {
+		zp.Steps = append(zp.Steps, "create hosted zone "+zp.Zone)
+	}
+	for _, h := range pl.CreateChecks {
+		zp.Steps = append(zp.Steps, fmt.Sprintf("create health check %s %s %s:%d%s for %s", h.Protocol, h.Value, h.FQDN, h.Port, h.Path, h.Record))
+	}
+	for _, c := range pl.Changes {
+		pc := plan.Change{Action: c.Action, Name: c.Name, Type: c.Type}
+		for _, sc := range c.Sets {
+			pc.Native = append(pc.Native, fmt.Sprintf("%-6s %s", action(sc.Op), sc.Set.String()))
+		}
+		zp.Changes = append(zp.Changes, pc)
+	}
+	for _, id := range pl.DeleteChecks {
+		zp.Steps = append(zp.Steps, "delete health check "+id+" (no longer used)")
+	}
 }
 
 // reuseChecks gives each desired check the id of an existing equivalent
@@ -78,8 +103,8 @@ func reuseChecks(l *layout, st *state) map[string]bool {
 		}
 	}
 	for i := range l.records {
-		for j := range l.records[i].RRSets {
-			s := &l.records[i].RRSets[j]
+		for j := range l.records[i].Sets {
+			s := &l.records[i].Sets[j]
 			if id, ok := ids[s.HealthCheck]; ok {
 				s.HealthCheck = id
 			}
@@ -88,10 +113,10 @@ func reuseChecks(l *layout, st *state) map[string]bool {
 	return used
 }
 
-func referenced(changes []plan.Change, check string) bool {
+func referenced(changes []recordChange, check string) bool {
 	for _, c := range changes {
-		for _, rc := range c.RRSets {
-			if rc.Action != "DELETE" && rc.RRSet.HealthCheck == check {
+		for _, rc := range c.Sets {
+			if rc.Op != plan.Remove && rc.Set.HealthCheck == check {
 				return true
 			}
 		}
@@ -104,7 +129,7 @@ func referenced(changes []plan.Change, check string) bool {
 // anyone else are never touched.
 func staleChecks(zone string, l *layout, st *state, used map[string]bool) []string {
 	prefixes := map[string]bool{}
-	add := func(r plan.Record) {
+	add := func(r Record) {
 		if r.Type == "A" || r.Type == "AAAA" || r.Type == "CNAME" {
 			prefixes[refPrefix(r.Type, r.Name)] = true
 		}
@@ -152,7 +177,7 @@ func fingerprint(zone string, st *state) string {
 			ids = append(ids, aws.ToString(hc.Id))
 		}
 	}
-	return plan.Fingerprint(st.records, append(ids, "zone:"+st.zoneID))
+	return fingerprintOf(st.records, append(ids, "zone:"+st.zoneID))
 }
 
 // checkZone returns the fqdn in a reference "NNNN:TYPE:fqdn:xxxx", or "".

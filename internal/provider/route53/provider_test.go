@@ -13,6 +13,8 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
+	"github.com/signpost-dns/signpost/internal/provider"
+	"github.com/signpost-dns/signpost/internal/provider/providertest"
 	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/provider/route53/r53fake"
 	"github.com/signpost-dns/signpost/internal/zonefile"
@@ -61,18 +63,7 @@ func convergeIn(t testing.TB, p *route53.Provider, name, src string) *plan.ZoneP
 	return zp
 }
 
-func summary(zp *plan.ZonePlan) string {
-	var b strings.Builder
-	for _, c := range zp.Changes {
-		fmt.Fprintf(&b, "%s %s %s:", c.Action, c.Name, c.Type)
-		for _, rc := range c.RRSets {
-			fmt.Fprintf(&b, " %s %s;", rc.Action, rc.RRSet.String())
-		}
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, "checks +%d -%d", len(zp.CreateChecks), len(zp.DeleteChecks))
-	return b.String()
-}
+func summary(zp *plan.ZonePlan) string { return providertest.Summary(zp) }
 
 const docsDynamic = `test:
   type: A
@@ -106,6 +97,22 @@ txt:
   type: TXT
   values: ['v=spf1 -all', 'hello\; world']
 `
+
+// TestSuite runs the shared provider conformance suite against the fake.
+func TestSuite(t *testing.T) {
+	providertest.Run(t, providertest.Harness{New: func(testing.TB) provider.Provider { return newProvider(r53fake.New()) }})
+}
+
+// createdChecks counts the health checks a plan creates.
+func createdChecks(zp *plan.ZonePlan) int {
+	n := 0
+	for _, s := range zp.Steps {
+		if strings.HasPrefix(s, "create health check ") {
+			n++
+		}
+	}
+	return n
+}
 
 // TestConformance walks a zone through changes; every step converges.
 func TestConformance(t *testing.T) {

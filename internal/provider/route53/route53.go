@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
+	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
 	"github.com/signpost-dns/signpost/internal/provider"
 )
@@ -43,7 +44,7 @@ type Options struct {
 
 // RefStore remembers zone-creation CallerReferences across runs.
 type RefStore interface {
-	Get(zone string) (string, bool)
+	Get(zone string) (ref string, ok bool, err error)
 	Put(zone, ref string) error
 }
 
@@ -81,9 +82,12 @@ func New(opts Options) *Provider {
 func (p *Provider) Name() string { return p.opts.Name }
 
 // Capabilities implements provider.Provider.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{Types: []string{"A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT"},
-		Dynamic: true, Status: true, Subnets: true, RootNS: true}
+func (p *Provider) Capabilities() plan.Capabilities {
+	caps := plan.Supports(plan.Dynamic, plan.ValueStatus, plan.Subnets, plan.RootNS)
+	for _, t := range model.SupportedTypes { // Route53 takes every type signpost validates
+		caps[plan.RecordType(t)] = plan.Support{Supported: true}
+	}
+	return caps
 }
 
 // Calls returns the API requests made so far, by operation.
@@ -92,7 +96,7 @@ func (p *Provider) Calls() map[string]int { return p.c.Calls() }
 // state is a zone as it exists in Route53.
 type state struct {
 	zoneID  string
-	records []plan.Record
+	records []Record
 	checks  []types.HealthCheck // signpost/octoDNS-made checks (CallerReference "NNNN:...")
 	cidrIDs map[string]string   // collection name -> id
 }
@@ -106,13 +110,13 @@ func (p *Provider) read(ctx context.Context, zone string, wantCIDR bool) (*state
 		return nil, err
 	}
 	st.zoneID = id
-	var rrsets []plan.RRSet
+	var rrsets []RRSet
 	if id != "" {
 		if rrsets, err = p.listRRSets(ctx, id); err != nil {
 			return nil, err
 		}
 	}
-	if wantCIDR || slices.ContainsFunc(rrsets, func(s plan.RRSet) bool { return s.CIDR != nil }) {
+	if wantCIDR || slices.ContainsFunc(rrsets, func(s RRSet) bool { return s.CIDR != nil }) {
 		if err := p.readCIDR(ctx, st); err != nil {
 			return nil, err
 		}
@@ -151,10 +155,10 @@ func (p *Provider) zoneID(ctx context.Context, zone string) (string, error) {
 // listRRSets reads every record set of a zone, 300 a page. A page that
 // repeats records (an emulator ignoring StartRecordIdentifier) is
 // deduplicated, and paging stops if it makes no progress.
-func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]plan.RRSet, error) {
+func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]RRSet, error) {
 	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(zoneID), MaxItems: aws.Int32(300)}
 	seen := map[string]bool{}
-	var out []plan.RRSet
+	var out []RRSet
 	for {
 		page, err := call(ctx, p.c, "ListResourceRecordSets", p.c.api.ListResourceRecordSets, in)
 		if err != nil {
@@ -220,20 +224,20 @@ func (p *Provider) readCIDR(ctx context.Context, st *state) error {
 
 // ignore says which existing records a plan never touches: the apex NS
 // unless the desired zone names it.
-func ignore(zone string, desired []plan.Record) func(*plan.Record) bool {
+func ignore(zone string, desired []Record) func(name, typ string) bool {
 	managesNS := false
 	for _, r := range desired {
 		if r.Name == zone && r.Type == "NS" {
 			managesNS = true
 		}
 	}
-	return func(r *plan.Record) bool { return r.Type == "NS" && r.Name == zone && !managesNS }
+	return func(name, typ string) bool { return typ == "NS" && name == zone && !managesNS }
 }
 
 // memRefs keeps CallerReferences in memory only.
 type memRefs map[string]string
 
-func (m memRefs) Get(zone string) (string, bool) { r, ok := m[zone]; return r, ok }
-func (m memRefs) Put(zone, ref string) error     { m[zone] = ref; return nil }
+func (m memRefs) Get(zone string) (string, bool, error) { r, ok := m[zone]; return r, ok, nil }
+func (m memRefs) Put(zone, ref string) error            { m[zone] = ref; return nil }
 
 var _ provider.Provider = (*Provider)(nil)

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/signpost-dns/signpost/internal/model"
-	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // Route53's limits.
@@ -18,14 +17,14 @@ const (
 
 // validate checks desired rrsets for what Route53 would reject, so that a
 // plan never sends what cannot apply.
-func validate(records []plan.Record) []string {
+func validate(records []Record) []string {
 	var errs []string
 	type nameType struct{ name, typ string }
-	sets := map[nameType][]*plan.RRSet{}
+	sets := map[nameType][]*RRSet{}
 	names := map[string]bool{}
 	for i := range records {
-		for j := range records[i].RRSets {
-			s := &records[i].RRSets[j]
+		for j := range records[i].Sets {
+			s := &records[i].Sets[j]
 			k := nameType{s.Name, s.Type}
 			sets[k] = append(sets[k], s)
 			names[s.Name+" "+s.Type] = true
@@ -43,7 +42,7 @@ func validate(records []plan.Record) []string {
 	return errs
 }
 
-func policy(s *plan.RRSet) string {
+func policy(s *RRSet) string {
 	switch {
 	case s.Weight != nil:
 		return "weighted"
@@ -57,7 +56,7 @@ func policy(s *plan.RRSet) string {
 	return "simple"
 }
 
-func validateSet(name, typ string, set []*plan.RRSet, names map[string]bool, continents map[string]string) []string {
+func validateSet(name, typ string, set []*RRSet, names map[string]bool, continents map[string]string) []string {
 	var errs []string
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Sprintf("%s %s: ", name, typ)+fmt.Sprintf(format, args...))
@@ -107,7 +106,7 @@ func validateSet(name, typ string, set []*plan.RRSet, names map[string]bool, con
 	return errs
 }
 
-func checkGeo(name, typ string, g *plan.Geo, continents map[string]string) []string {
+func checkGeo(name, typ string, g *Geo, continents map[string]string) []string {
 	bad := func(why string) []string { return []string{fmt.Sprintf("%s %s: geolocation %s", name, typ, why)} }
 	switch {
 	case g.Continent != "" && (g.Country != "" || g.Subdivision != ""):

@@ -1,41 +1,44 @@
-package main
+package server_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/signpost-dns/signpost/internal/health"
+	"github.com/signpost-dns/signpost/internal/server"
 )
 
 // flipper is an HTTP backend on a loopback address whose status can flip.
 type flipper struct {
 	srv    *httptest.Server
+	addr   string
 	status atomic.Int32
 	hits   atomic.Int64
 }
 
+// newFlipper serves on addr ("127.0.0.21:0" picks a port).
 func newFlipper(t *testing.T, addr string) *flipper {
 	t.Helper()
-	f := &flipper{}
-	f.status.Store(200)
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("backend %s: %v", addr, err)
 	}
+	return serveFlipper(t, l)
+}
+
+func serveFlipper(t *testing.T, l net.Listener) *flipper {
+	f := &flipper{addr: l.Addr().String()}
+	f.status.Store(200)
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Host != "app.example.com:"+portOf(addr) || r.URL.Path != "/health" {
+		if r.Host != "app.example.com:"+portOf(f.addr) || r.URL.Path != "/health" {
 			http.Error(w, "wrong host or path", http.StatusNotFound)
 			return
 		}
@@ -51,35 +54,37 @@ func newFlipper(t *testing.T, addr string) *flipper {
 
 func portOf(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
 
-// backends starts flippers on 127.0.0.11..14, all on one port.
+// backends starts flippers on 127.0.0.11..14, all on one port: the first
+// binds port 0 and the others bind the port it got, trying again with a
+// new port if one of them is taken.
 func backends(t *testing.T) ([]*flipper, string) {
-	for attempt := 0; attempt < 20; attempt++ {
-		l, err := net.Listen("tcp", "127.0.0.11:0")
+	for range 20 {
+		first, err := net.Listen("tcp", "127.0.0.11:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		port := portOf(l.Addr().String())
-		l.Close()
-		var out []*flipper
-		ok := true
-		for i := 11; i <= 14; i++ {
-			addr := fmt.Sprintf("127.0.0.%d:%s", i, port)
-			if c, err := net.Listen("tcp", addr); err != nil {
-				ok = false
+		port := portOf(first.Addr().String())
+		ls := []net.Listener{first}
+		for i := 12; i <= 14; i++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.%d:%s", i, port))
+			if err != nil {
 				break
-			} else {
-				c.Close()
 			}
+			ls = append(ls, l)
 		}
-		if !ok {
+		if len(ls) < 4 {
+			for _, l := range ls {
+				l.Close()
+			}
 			continue
 		}
-		for i := 11; i <= 14; i++ {
-			out = append(out, newFlipper(t, fmt.Sprintf("127.0.0.%d:%s", i, port)))
+		var out []*flipper
+		for _, l := range ls {
+			out = append(out, serveFlipper(t, l))
 		}
 		return out, port
 	}
-	t.Fatal("no free port on 127.0.0.11-14")
+	t.Fatal("no port free on all of 127.0.0.11-14")
 	return nil, ""
 }
 
@@ -109,8 +114,6 @@ api:
     rules: [{pool: p}]
 `
 
-func plainA(addr, name string) []string { return queryA(addr, name) }
-
 func TestFailoverEndToEnd(t *testing.T) {
 	bk, port := backends(t)
 	events := make(chan health.Event, 64)
@@ -120,59 +123,47 @@ func TestFailoverEndToEnd(t *testing.T) {
 		events <- ev
 	}))
 	defer hook.Close()
-
-	dnsAddr, httpAddr := freePort(t), freePort(t)
-	cfg := workspace(t, dnsAddr, httpAddr, strings.ReplaceAll(failoverZone, "PORT", port))
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(f, "healthcheck: {interval: 200ms, timeout: 100ms, failures: 2, successes: 2}\nnotify:\n  webhooks:\n    - url: %s\n      events: [down]\n", hook.URL)
-	f.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr syncBuffer
-	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, &stderr) }()
-
+	cfg := workspace(t, strings.ReplaceAll(failoverZone, "PORT", port),
+		fmt.Sprintf("healthcheck: {interval: 200ms, timeout: 100ms, failures: 2, successes: 2}\nnotify:\n  webhooks:\n    - url: %s\n      events: [down]\n", hook.URL))
+	n := start(t, cfg, server.Options{})
 	want := func(what string, name string, values ...string) {
 		t.Helper()
-		waitFor(t, what, func() bool { return slices.Equal(plainA(dnsAddr, name), values) })
+		waitFor(t, what, func() bool { return slices.Equal(queryA(n.dns, name), values) })
 	}
 	want("both primary values", "www.example.com.", "127.0.0.11", "127.0.0.12")
 
-	// A value two records share is one target, probed once per interval.
-	start := bk[0].hits.Load()
-	time.Sleep(2 * time.Second)
-	if n := bk[0].hits.Load() - start; n < 5 || n > 14 {
-		t.Errorf("shared value probed %d times in 2s at a 200ms interval, want about 10", n)
+	// A value two records share is one target; a status up value is none.
+	waitFor(t, "the shared value probed", func() bool { return bk[0].hits.Load() > 0 })
+	var shared []string
+	for _, tg := range n.State().Table.Targets() {
+		if tg.Address == "127.0.0.14" {
+			t.Errorf("a status up value is a target: %+v", tg)
+		}
+		if tg.Address == "127.0.0.11" {
+			shared = append(shared, tg.Records...)
+		}
+	}
+	if !slices.Equal(shared, []string{"www.example.com. A", "api.example.com. A"}) {
+		t.Errorf("the shared value's targets serve %q, want one target for both records", shared)
 	}
 	if n := bk[3].hits.Load(); n != 0 {
 		t.Errorf("a status up value was probed %d times", n)
 	}
 
+	waitFor(t, "127.0.0.12 up", func() bool { return healthOf(t, n.http, "127.0.0.12").State == "up" })
 	bk[1].status.Store(503)
 	want("the failing value leaves", "www.example.com.", "127.0.0.11")
-	select {
-	case ev := <-events:
-		if ev.Address != "127.0.0.12" || ev.To != "down" || ev.Reason != "HTTP 503" {
-			t.Errorf("webhook event %+v", ev)
-		}
-	case <-time.After(5 * time.Second):
-		t.Error("no webhook event for the failure")
+	ev := <-events // the webhook's delivery is the event waited for
+	if ev.Address != "127.0.0.12" || ev.To != "down" || ev.Reason != "HTTP 503" {
+		t.Errorf("webhook event %+v", ev)
 	}
-	checkHealthAPI(t, httpAddr, "127.0.0.12", "down", "HTTP 503")
+	checkHealthAPI(t, n.http, "127.0.0.12", "down", "HTTP 503")
 
 	// A reload keeps health: .12 must not come back as unknown-and-served.
-	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+	if err := n.Reload(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "reload", func() bool {
-		_, m := httpGet("http://" + httpAddr + "/metrics")
-		return strings.Contains(m, `signpost_reload_total{result="success"} 1`)
-	})
-	if got := plainA(dnsAddr, "www.example.com."); !slices.Equal(got, []string{"127.0.0.11"}) {
+	if got := queryA(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.0.11"}) {
 		t.Errorf("right after a reload: %v, want [127.0.0.11]", got)
 	}
 
@@ -187,23 +178,31 @@ func TestFailoverEndToEnd(t *testing.T) {
 	bk[1].status.Store(200)
 	want("primary recovers", "www.example.com.", "127.0.0.12")
 
-	_, m := httpGet("http://" + httpAddr + "/metrics")
+	_, m := httpGet("http://" + n.http + "/metrics")
 	for _, s := range []string{`signpost_healthcheck_up{address="127.0.0.11",host="app.example.com",path="/health",port="` + port + `",protocol="HTTP",state="down"} 0`,
 		`signpost_healthcheck_transitions_total{to="down"}`, `signpost_healthcheck_duration_seconds_bucket{protocol="HTTP"`} {
 		if !strings.Contains(m, s) {
 			t.Errorf("/metrics lacks %s", s)
 		}
 	}
-	if !strings.Contains(stderr.String(), `msg="health transition" component=health target="HTTP 127.0.0.12:`+port+` app.example.com/health" from=up to=down reason="HTTP 503"`) {
-		t.Errorf("transition not logged:\n%s", stderr.String())
+	if !strings.Contains(n.log.String(), `msg="health transition" component=health target="HTTP 127.0.0.12:`+port+` app.example.com/health" from=up to=down reason="HTTP 503"`) {
+		t.Errorf("transition not logged:\n%s", n.log)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d", code)
+	if err := n.stop(); err != nil {
+		t.Errorf("Run: %v", err)
 	}
 }
 
 func checkHealthAPI(t *testing.T, httpAddr, address, state, lastErr string) {
+	t.Helper()
+	s := healthOf(t, httpAddr, address)
+	if s.State != state || s.LastError != lastErr || s.Serving || s.LastCheck == nil || len(s.Records) != 1 {
+		t.Errorf("health of %s: %+v", address, s)
+	}
+}
+
+// healthOf reads address's entry in /api/v1/health.
+func healthOf(t *testing.T, httpAddr, address string) health.TargetStatus {
 	t.Helper()
 	_, body := httpGet("http://" + httpAddr + "/api/v1/health")
 	var list []health.TargetStatus
@@ -212,11 +211,9 @@ func checkHealthAPI(t *testing.T, httpAddr, address, state, lastErr string) {
 	}
 	for _, s := range list {
 		if s.Address == address {
-			if s.State != state || s.LastError != lastErr || s.Serving || s.LastCheck == nil || len(s.Records) != 1 {
-				t.Errorf("health of %s: %+v", address, s)
-			}
-			return
+			return s
 		}
 	}
-	t.Errorf("%s not in /api/v1/health: %s", address, body)
+	t.Fatalf("%s not in /api/v1/health: %s", address, body)
+	return health.TargetStatus{}
 }

@@ -1,0 +1,202 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/signpost-dns/signpost/internal/config"
+	"github.com/signpost-dns/signpost/internal/engine"
+	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/provider"
+	"github.com/signpost-dns/signpost/internal/source"
+)
+
+// State is everything one build produced: what a node serves, probes and
+// pushes, until the next build is swapped in. It is never modified.
+type State struct {
+	Config    *config.Config
+	Sources   []source.Source
+	Zones     []*model.Zone
+	Table     *engine.Table
+	Locator   geo.Locator
+	Providers map[string]provider.Provider
+	// Problems holds the warnings of a good build, and every problem of a
+	// failed one.
+	Problems model.Problems
+}
+
+// BuildError is a build that found problems; Problems says which.
+type BuildError struct {
+	Problems model.Problems
+	What     string
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("%d problem(s) in %s", len(e.Problems.Errors()), e.What)
+}
+
+// Load reads the configuration at path and builds from it; prev (nil at
+// start) lends what has not changed.
+func Load(ctx context.Context, path string, prev *State) (*State, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return Build(ctx, cfg, SourcesFor(cfg, prev), prev)
+}
+
+// SourcesFor returns the sources cfg names, reusing prev's where they are
+// the same.
+func SourcesFor(cfg *config.Config, prev *State) []source.Source {
+	opts := source.DirOptions{Path: cfg.Zones.Directory, Watch: cfg.Zones.Watch,
+		Interval: time.Duration(cfg.Zones.WatchInterval), Also: []string{cfg.Path}}
+	if prev != nil {
+		for _, s := range prev.Sources {
+			if d, ok := s.(*source.Dir); ok && d.Same(opts) {
+				return []source.Source{d}
+			}
+		}
+	}
+	return []source.Source{source.NewDir(opts)}
+}
+
+// Build reads the sources, validates and compiles the zones, checks them
+// against the providers they are pushed to, and returns the next state.
+// Nothing running is touched: the caller swaps the state in. On problems it
+// returns a *BuildError.
+func Build(ctx context.Context, cfg *config.Config, sources []source.Source, prev *State) (*State, error) {
+	st := &State{Config: cfg, Sources: sources}
+	var err error
+	if st.Locator, err = locatorFor(cfg, prev); err != nil {
+		return nil, err
+	}
+	if st.Providers, err = providersFor(ctx, cfg, prev); err != nil {
+		return nil, err
+	}
+	for _, src := range sources {
+		zones, probs, err := src.Zones(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Name(), err)
+		}
+		st.Zones = append(st.Zones, zones...)
+		st.Problems = append(st.Problems, probs...)
+	}
+	table, probs := engine.Compile(st.Zones, engine.Options{Locator: st.Locator, Serial: nextSerial(prev, time.Now()),
+		SOA: soaFunc(cfg), Probe: probeDefaults(cfg)})
+	st.Problems = append(st.Problems, probs...)
+	st.Problems = append(st.Problems, st.checkTargets()...)
+	if len(st.Problems.Errors()) > 0 {
+		return st, &BuildError{Problems: st.Problems, What: "the zones under " + cfg.Zones.Directory}
+	}
+	st.Table = table
+	return st, nil
+}
+
+// checkTargets checks each zone against the providers it is pushed to.
+func (st *State) checkTargets() model.Problems {
+	var out model.Problems
+	for _, z := range st.Zones {
+		for _, name := range st.Config.TargetsFor(z.Name) {
+			out = append(out, provider.Check(st.Providers[name], z)...)
+		}
+	}
+	return out
+}
+
+// Targets returns the zones to push and the provider of each, read from
+// this one state.
+func (st *State) Targets(only ...string) []provider.Target {
+	var out []provider.Target
+	for _, z := range st.Zones {
+		if len(only) > 0 && !contains(only, z.Name) {
+			continue
+		}
+		for _, name := range st.Config.TargetsFor(z.Name) {
+			if p := st.Providers[name]; p != nil {
+				out = append(out, provider.Target{Zone: z, Provider: p})
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// nextSerial is the SOA serial of a new build: the time, but always above
+// the previous build's, even two builds in one second.
+func nextSerial(prev *State, now time.Time) uint32 {
+	v := uint32(now.Unix())
+	if prev != nil && prev.Table != nil && v <= prev.Table.Serial() {
+		v = prev.Table.Serial() + 1
+	}
+	return v
+}
+
+// locatorFor reuses prev's locator unless the database changed.
+func locatorFor(cfg *config.Config, prev *State) (geo.Locator, error) {
+	if prev != nil && prev.Config.GeoIP.Database == cfg.GeoIP.Database {
+		return prev.Locator, nil
+	}
+	switch cfg.GeoIP.Database {
+	case "none":
+		return geo.None{}, nil
+	case "":
+		return geo.NewEmbedded(), nil
+	}
+	return geo.OpenMMDB(cfg.GeoIP.Database)
+}
+
+// providersFor builds the configured providers, reusing prev's when their
+// configuration did not change.
+func providersFor(ctx context.Context, cfg *config.Config, prev *State) (map[string]provider.Provider, error) {
+	if prev != nil && reflect.DeepEqual(prev.Config.Providers, cfg.Providers) && prev.Config.StateDir == cfg.StateDir {
+		return prev.Providers, nil
+	}
+	out := map[string]provider.Provider{}
+	for name, pc := range cfg.Providers {
+		open, ok := constructors()[pc.Type]
+		if !ok {
+			return nil, fmt.Errorf("provider %s: unknown type %q", name, pc.Type)
+		}
+		p, err := open(ctx, name, pc, cfg.StateDir)
+		if err != nil {
+			return nil, fmt.Errorf("provider %s: %w", name, err)
+		}
+		out[name] = p
+	}
+	return out, nil
+}
+
+func probeDefaults(cfg *config.Config) model.Healthcheck {
+	h := cfg.Healthcheck
+	return model.Healthcheck{Interval: time.Duration(h.Interval), Timeout: time.Duration(h.Timeout), Failures: h.Failures, Successes: h.Successes}
+}
+
+func soaFunc(cfg *config.Config) func(string) engine.SOA {
+	return func(zone string) engine.SOA {
+		c := cfg.SOAFor(zone)
+		s := engine.DefaultSOA()
+		s.Primary, s.Email = c.Primary, c.Email
+		set := func(dst *uint32, d config.Duration) {
+			if d != 0 {
+				*dst = d.Seconds()
+			}
+		}
+		set(&s.TTL, c.TTL)
+		set(&s.Refresh, c.Refresh)
+		set(&s.Retry, c.Retry)
+		set(&s.Expire, c.Expire)
+		set(&s.Negative, c.NegativeTTL)
+		return s
+	}
+}
