@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -14,8 +12,8 @@ import (
 
 // rrset compiles one record, or returns nil and records a problem.
 func (c *compiler) rrset(rec *model.Record) *rrset {
-	rtype, ok := dns.StringToType[rec.Type]
-	if !ok {
+	rtype := rec.Type.Code()
+	if rtype == 0 {
 		c.problem(rec, false, "unknown type %s", rec.Type)
 		return nil
 	}
@@ -41,15 +39,9 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 }
 
 func (c *compiler) rr(rec *model.Record, rdata string) (record, error) {
-	if rr := direct(rec, rdata); rr != nil {
-		return newRecord(rr)
-	}
-	rr, err := dns.NewRR(fmt.Sprintf("%s %d IN %s %s", rec.FQDN(), rec.TTL, rec.Type, rdata))
+	rr, err := build(rec, rdata)
 	if err != nil {
 		return record{}, err
-	}
-	if rr == nil {
-		return record{}, fmt.Errorf("empty record")
 	}
 	return newRecord(rr)
 }
@@ -77,8 +69,7 @@ func (c *compiler) dynamic(rec *model.Record) *dynamic {
 		if i, ok := index[r.Pool]; ok {
 			ru.pool = i
 		}
-		for _, g := range r.Geos {
-			code := model.ParseGeoCode(g)
+		for _, code := range r.Geos {
 			c.checkCoverage(rec, r, code)
 			ru.geos = append(ru.geos, code)
 		}
@@ -116,7 +107,7 @@ func (c *compiler) target(rec *model.Record, val string) int {
 		c.targetIDs[tg.Key] = id
 		c.t.targets = append(c.t.targets, tg)
 	}
-	c.t.targets[id].Merge(tg.Check, rec.FQDN()+" "+rec.Type)
+	c.t.targets[id].Merge(tg.Check, rec.FQDN()+" "+string(rec.Type))
 	return id
 }
 
@@ -125,7 +116,9 @@ func ruleText(r *model.Rule) string {
 	for _, s := range r.Subnets {
 		parts = append(parts, s.String())
 	}
-	parts = append(parts, r.Geos...)
+	for _, g := range r.Geos {
+		parts = append(parts, g.String())
+	}
 	if len(parts) == 0 {
 		return "catch-all"
 	}
@@ -142,28 +135,3 @@ func (c *compiler) checkCoverage(rec *model.Record, r *model.Rule, code model.Ge
 	}
 }
 
-// direct builds the common types without the zone-file parser, which is
-// most of the cost of compiling a large zone. Values are validated already.
-func direct(rec *model.Record, rdata string) dns.RR {
-	hdr := dns.RR_Header{Name: dns.Fqdn(rec.FQDN()), Class: dns.ClassINET, Ttl: rec.TTL}
-	switch rec.Type {
-	case "A", "AAAA":
-		ip, err := netip.ParseAddr(rdata)
-		if err != nil {
-			return nil
-		}
-		if ip.Is4() {
-			hdr.Rrtype = dns.TypeA
-			return &dns.A{Hdr: hdr, A: ip.AsSlice()}
-		}
-		hdr.Rrtype = dns.TypeAAAA
-		return &dns.AAAA{Hdr: hdr, AAAA: ip.AsSlice()}
-	case "CNAME":
-		if !strings.HasSuffix(rdata, ".") || strings.ContainsAny(rdata, " \\\"") {
-			return nil
-		}
-		hdr.Rrtype = dns.TypeCNAME
-		return &dns.CNAME{Hdr: hdr, Target: rdata}
-	}
-	return nil
-}

@@ -15,8 +15,8 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// errNoICMP says why ICMP probes cannot run on this host.
-var errNoICMP = errors.New("ICMP unavailable: unprivileged ping sockets are off " +
+// ErrNoICMP says why ICMP probes cannot run on this host; probes wrap it.
+var ErrNoICMP = errors.New("ICMP unavailable: unprivileged ping sockets are off " +
 	"(sysctl net.ipv4.ping_group_range) and raw sockets need CAP_NET_RAW")
 
 // pinger sends ICMP echo requests: through an unprivileged ping socket
@@ -67,7 +67,7 @@ func listenICMP(v4 bool) (*icmp.PacketConn, bool, error) {
 	if c, err := icmp.ListenPacket(rawNet, wildcard); err == nil {
 		return c, true, nil
 	}
-	return nil, false, errNoICMP
+	return nil, false, ErrNoICMP
 }
 
 func echo(v4 bool, id, seq int) []byte {

@@ -3,6 +3,7 @@ package health_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -177,7 +178,7 @@ func TestProbeClosedAndTimeout(t *testing.T) {
 func TestProbeICMP(t *testing.T) {
 	got, err := probe(t, "127.0.0.1", model.Healthcheck{Protocol: "ICMP"})
 	if err != nil {
-		if err.Error() == "ICMP unavailable: unprivileged ping sockets are off (sysctl net.ipv4.ping_group_range) and raw sockets need CAP_NET_RAW" {
+		if errors.Is(err, health.ErrNoICMP) {
 			t.Skip(err)
 		}
 		t.Fatal(err)

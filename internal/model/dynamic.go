@@ -12,7 +12,7 @@ import (
 // parseDynamic validates a dynamic block exactly as octoDNS's
 // DynamicValidator does, collecting every reason, and builds the typed
 // block from whatever parts are usable.
-func parseDynamic(typ string, dyn *Data, rs *reasons) *Dynamic {
+func parseDynamic(typ RRType, dyn *Data, rs *reasons) *Dynamic {
 	out := &Dynamic{}
 	pools, _ := dyn.Get("pools")
 	exist, fallbackSeen := parsePools(typ, dyn, pools, out, rs)
@@ -32,7 +32,7 @@ func parseDynamic(typ string, dyn *Data, rs *reasons) *Dynamic {
 
 // parsePools checks rules 2–12 and returns the pools that exist and the
 // pools named as another's fallback.
-func parsePools(typ string, dyn, pools *Data, out *Dynamic, rs *reasons) ([]string, map[string]bool) {
+func parsePools(typ RRType, dyn, pools *Data, out *Dynamic, rs *reasons) ([]string, map[string]bool) {
 	fallbackSeen := map[string]bool{}
 	switch {
 	case pools == nil:
@@ -104,7 +104,7 @@ func checkFallbackLoop(id string, pools *Data, line int, rs *reasons) {
 	}
 }
 
-func parsePoolValues(typ, id string, values *Data, rs *reasons) []PoolValue {
+func parsePoolValues(typ RRType, id string, values *Data, rs *reasons) []PoolValue {
 	if values.Kind != KindList {
 		rs.add(values.Line, `pool "%s" values must be a list`, id)
 		return nil
@@ -134,7 +134,7 @@ func isOne(d *Data) bool {
 	return false
 }
 
-func parsePoolValue(typ, id string, num int, v *Data, rs *reasons) (PoolValue, bool) {
+func parsePoolValue(typ RRType, id string, num int, v *Data, rs *reasons) (PoolValue, bool) {
 	pv := PoolValue{Weight: 1, Line: v.Line}
 	if v.Kind != KindMap {
 		rs.add(v.Line, `pool "%s" value %d must be a dict`, id, num)
@@ -346,7 +346,7 @@ func comparePrefix(a, b netip.Prefix) int {
 	return cmp.Compare(a.Bits(), b.Bits())
 }
 
-func (st *ruleState) geos(num int, geos *Data, rs *reasons) []string {
+func (st *ruleState) geos(num int, geos *Data, rs *reasons) []GeoCode {
 	if geos == nil {
 		return nil
 	}
@@ -362,7 +362,7 @@ func (st *ruleState) geos(num int, geos *Data, rs *reasons) []string {
 	}
 	sort.Strings(codes)
 	prefix := fmt.Sprintf("rule %d ", num)
-	var out []string
+	var out []GeoCode
 	for _, code := range codes {
 		line := lines[code]
 		why := ValidateGeoCode(code, prefix)
@@ -378,7 +378,7 @@ func (st *ruleState) geos(num int, geos *Data, rs *reasons) []string {
 		}
 		st.geosSeen.set(code, num)
 		if len(why) == 0 {
-			out = append(out, code)
+			out = append(out, parseGeoCode(code))
 		}
 	}
 	return out

@@ -188,7 +188,7 @@ func TestDynamicParsed(t *testing.T) {
 	if two == nil || len(two.Values) != 2 || two.Values[1].Weight != 2 || two.Values[0].Status != model.StatusObey {
 		t.Fatalf("pool two = %+v", two)
 	}
-	if len(d.Rules) != 2 || !slices.Equal(d.Rules[0].Geos, []string{"AF", "EU"}) || !d.Rules[1].CatchAll() {
+	if len(d.Rules) != 2 || !slices.Equal(d.Rules[0].Geos, []model.GeoCode{{Continent: "AF"}, {Continent: "EU"}}) || !d.Rules[1].CatchAll() {
 		t.Fatalf("rules = %+v", d.Rules)
 	}
 }

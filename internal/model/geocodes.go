@@ -48,8 +48,8 @@ type GeoCode struct {
 	Subdivision string // "" unless a country subdivision
 }
 
-// ParseGeoCode splits code into its parts without checking them.
-func ParseGeoCode(code string) GeoCode {
+// parseGeoCode splits code into its parts without checking them.
+func parseGeoCode(code string) GeoCode {
 	parts := strings.SplitN(code, "-", 3)
 	g := GeoCode{Continent: parts[0]}
 	if len(parts) > 1 {

@@ -32,7 +32,7 @@ func ParseRecord(zone, name string, d *Data) (*Record, Problems) {
 	if !parseType(rec, d, rs) {
 		return nil, finish(rec, rs, false)
 	}
-	if !supported(rec.Type) {
+	if !rec.Type.Supported() {
 		rec.Lenient = true
 		rs.add(d.Line, "type %s is not served by signpost; record skipped", rec.Type)
 		return nil, finish(rec, rs, true)
@@ -95,8 +95,8 @@ func parseType(rec *Record, d *Data, rs *reasons) bool {
 		rs.add(d.Line, "missing type")
 		return false
 	}
-	rec.Type = strings.ToUpper(t.Text)
-	if !supported(rec.Type) && !octodnsOnlyTypes[rec.Type] {
+	rec.Type = RRType(strings.ToUpper(t.Text))
+	if !rec.Type.Supported() && !rec.Type.octodnsOnly() {
 		rs.add(t.Line, "unknown record type %q", t.Text)
 		return false
 	}
@@ -125,7 +125,7 @@ func parseValues(rec *Record, d *Data, rs *reasons) {
 		v, ok = d.Get("value")
 	}
 	if !ok || v.Kind == KindNull || (v.Kind == KindList && len(v.Items) == 0) {
-		if singleValue[rec.Type] {
+		if rec.Type.single() {
 			rs.add(d.Line, "missing value")
 		} else {
 			rs.add(d.Line, "missing value(s)")
@@ -136,7 +136,7 @@ func parseValues(rec *Record, d *Data, rs *reasons) {
 	if v.Kind == KindList {
 		items = v.Items
 	}
-	if singleValue[rec.Type] && len(items) > 1 {
+	if rec.Type.single() && len(items) > 1 {
 		rs.add(v.Line, "%s takes a single value, got %d", rec.Type, len(items))
 	}
 	seen := map[string]bool{}
@@ -166,7 +166,7 @@ func parseTypeRules(rec *Record, rs *reasons) {
 }
 
 func parseDynamicBlock(rec *Record, d, dyn *Data, rs *reasons) {
-	if !DynamicTypes[rec.Type] {
+	if !rec.Type.Dynamic() {
 		rs.add(dyn.Line, "dynamic is not supported for %s records", rec.Type)
 		return
 	}
@@ -308,10 +308,10 @@ func ValidateZone(z *Zone) Problems {
 	}
 	for _, n := range names {
 		recs := byName[n]
-		seen := map[string]bool{}
+		seen := map[RRType]bool{}
 		for _, r := range recs {
 			if seen[r.Type] {
-				out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "duplicate record: " + r.Type + " is defined twice at this name"})
+				out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "duplicate record: " + string(r.Type) + " is defined twice at this name"})
 			}
 			seen[r.Type] = true
 			if r.Type == "CNAME" && len(recs) > 1 {

@@ -8,7 +8,7 @@ type Problem struct {
 	File    string
 	Line    int
 	Name    string // fqdn, or zone name for zone-level problems
-	Type    string // record type; "" for zone-level problems
+	Type    RRType // record type; "" for zone-level problems
 	Reason  string
 	Warning bool
 }
@@ -24,7 +24,7 @@ func (p Problem) String() string {
 	}
 	subject := p.Name
 	if p.Type != "" {
-		subject += " " + p.Type
+		subject += " " + string(p.Type)
 	}
 	line := fmt.Sprintf("%s: %s: %s", loc, subject, p.Reason)
 	if p.Warning {

@@ -39,7 +39,7 @@ type Zone struct {
 type Record struct {
 	Zone string // fully qualified zone name, e.g. "example.com."
 	Name string // relative name: "" for the apex, "*" for a wildcard
-	Type string // upper-case type mnemonic
+	Type RRType // upper-case type mnemonic
 	TTL  uint32
 
 	// Values holds the record's values in presentation format. For a dynamic
@@ -67,7 +67,7 @@ func (r *Record) FQDN() string {
 }
 
 // Key identifies the record within its zone as "name TYPE".
-func (r *Record) Key() string { return strings.ToLower(r.FQDN()) + " " + r.Type }
+func (r *Record) Key() string { return strings.ToLower(r.FQDN()) + " " + string(r.Type) }
 
 // Dynamic is an octoDNS dynamic block: pools of weighted values and the
 // ordered rules that choose among them.
@@ -107,7 +107,7 @@ type PoolValue struct {
 type Rule struct {
 	Pool    string
 	Subnets []netip.Prefix
-	Geos    []string // continent, continent-country or continent-country-subdivision
+	Geos    []GeoCode // continent, continent-country or continent-country-subdivision; validated
 	Line    int
 }
 

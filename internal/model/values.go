@@ -29,7 +29,7 @@ type field struct {
 
 // structured lists the fields of each type whose values are maps, in
 // presentation order.
-var structured = map[string][]field{
+var structured = map[RRType][]field{
 	"MX":    {{"preference", "priority", fU16}, {"exchange", "value", fFQDN}},
 	"SRV":   {{"priority", "", fU16}, {"weight", "", fU16}, {"port", "", fU16}, {"target", "", fFQDN}},
 	"CAA":   {{"flags", "", fU8Default0}, {"tag", "", fWord}, {"value", "", fQuoted}},
@@ -39,30 +39,9 @@ var structured = map[string][]field{
 	"DS":    {{"key_tag", "", fU16}, {"algorithm", "", fU8}, {"digest_type", "", fU8}, {"digest", "", fHex}},
 }
 
-// singleValue types carry exactly one value.
-var singleValue = map[string]bool{"CNAME": true}
-
-// SupportedTypes are the record types signpost serves.
-var SupportedTypes = []string{"A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "SSHFP", "TLSA", "TXT"}
-
-// DynamicTypes are the record types that may carry a dynamic block.
-var DynamicTypes = map[string]bool{"A": true, "AAAA": true, "CNAME": true}
-
-// octodnsOnlyTypes are types octoDNS knows that signpost skips with a warning.
-var octodnsOnlyTypes = map[string]bool{"ALIAS": true, "DNAME": true, "LOC": true, "URLFWD": true, "SVCB": true, "HTTPS": true, "OPENPGPKEY": true}
-
-func supported(t string) bool {
-	for _, s := range SupportedTypes {
-		if s == t {
-			return true
-		}
-	}
-	return false
-}
-
 // ValidateValue checks one value of type typ and returns it in presentation
 // format, or the reasons it is invalid.
-func ValidateValue(typ string, d *Data) (string, []string) {
+func ValidateValue(typ RRType, d *Data) (string, []string) {
 	if fields, ok := structured[typ]; ok {
 		return structuredValue(typ, fields, d)
 	}
@@ -90,7 +69,7 @@ func ValidateValue(typ string, d *Data) (string, []string) {
 	return "", []string{fmt.Sprintf("unsupported type %s", typ)}
 }
 
-func ipValue(typ, v string) (string, []string) {
+func ipValue(typ RRType, v string) (string, []string) {
 	if v == "" {
 		return "", []string{"empty value"}
 	}
@@ -138,7 +117,7 @@ func quote(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
-func structuredValue(typ string, fields []field, d *Data) (string, []string) {
+func structuredValue(typ RRType, fields []field, d *Data) (string, []string) {
 	if d == nil || d.Kind != KindMap {
 		return "", []string{fmt.Sprintf("%s value must be a map with %s", typ, fieldNames(fields))}
 	}
@@ -189,7 +168,7 @@ func fieldNames(fields []field) string {
 	return strings.Join(names, ", ")
 }
 
-func fieldValue(typ string, f field, v *Data) (string, string) {
+func fieldValue(typ RRType, f field, v *Data) (string, string) {
 	switch f.kind {
 	case fU8, fU8Default0, fU16:
 		limit := int64(255)
@@ -227,7 +206,7 @@ func fieldValue(typ string, f field, v *Data) (string, string) {
 }
 
 // checkFQDN returns a reason when s is not a valid absolute host name.
-func checkFQDN(typ, what, s string) string {
+func checkFQDN(typ RRType, what, s string) string {
 	if !strings.HasSuffix(s, ".") {
 		return fmt.Sprintf("%s %s %q missing trailing .", typ, what, s)
 	}
@@ -258,7 +237,7 @@ func hostLabel(l string) bool {
 
 // ValueData turns a value in presentation format back into octoDNS's
 // shape for typ: a string, or a map for the structured types.
-func ValueData(typ, rdata string) any {
+func ValueData(typ RRType, rdata string) any {
 	switch typ {
 	case "TXT", "SPF":
 		var b strings.Builder
@@ -316,6 +295,36 @@ func tokens(s string) []string {
 				j = len(s) - i
 			}
 			out = append(out, s[i:i+j])
+			i += j
+		}
+	}
+	return out
+}
+
+// Fields splits a value in the presentation format ValidateValue returns
+// into its fields: quoted strings lose their quotes but keep their escapes
+// (`\"`, `\\`), as DNS libraries hold character-strings.
+func Fields(rdata string) []string {
+	var out []string
+	for i := 0; i < len(rdata); {
+		switch {
+		case rdata[i] == ' ':
+			i++
+		case rdata[i] == '"':
+			j := i + 1
+			for ; j < len(rdata) && rdata[j] != '"'; j++ {
+				if rdata[j] == '\\' {
+					j++
+				}
+			}
+			out = append(out, rdata[i+1:min(j, len(rdata))])
+			i = j + 1
+		default:
+			j := strings.IndexByte(rdata[i:], ' ')
+			if j < 0 {
+				j = len(rdata) - i
+			}
+			out = append(out, rdata[i:i+j])
 			i += j
 		}
 	}

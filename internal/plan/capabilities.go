@@ -18,7 +18,7 @@ const (
 )
 
 // RecordType is the capability of holding records of type t.
-func RecordType(t string) Capability { return Capability("type " + t) }
+func RecordType(t model.RRType) Capability { return Capability("type " + string(t)) }
 
 // Support is whether a provider has a capability, and why not.
 type Support struct {

@@ -63,7 +63,7 @@ func PlanZone(ctx context.Context, p Provider, z *model.Zone) (*plan.ZonePlan, e
 // record's file and line; a message about no record points at the file.
 func locate(z *model.Zone, target, msg string) model.Problem {
 	for _, r := range z.Records {
-		prefix := r.FQDN() + " " + r.Type + ": "
+		prefix := r.FQDN() + " " + string(r.Type) + ": "
 		if len(msg) > len(prefix) && strings.EqualFold(msg[:len(prefix)], prefix) {
 			return model.Problem{File: z.File, Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "target " + target + ": " + msg[len(prefix):]}
 		}

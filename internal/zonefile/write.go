@@ -74,7 +74,11 @@ func dynamicData(r *model.Record) map[string]any {
 	for _, ru := range r.Dynamic.Rules {
 		rule := map[string]any{"pool": ru.Pool}
 		if len(ru.Geos) > 0 {
-			rule["geos"] = ru.Geos
+			geos := make([]string, len(ru.Geos))
+			for i, g := range ru.Geos {
+				geos[i] = g.String()
+			}
+			rule["geos"] = geos
 		}
 		if len(ru.Subnets) > 0 {
 			subnets := make([]string, len(ru.Subnets))

@@ -50,7 +50,7 @@ func (m *Memory) Capabilities() plan.Capabilities {
 		return m.caps
 	}
 	caps := plan.Supports(plan.Dynamic, plan.ValueStatus, plan.Subnets, plan.RootNS)
-	for _, t := range model.SupportedTypes {
+	for _, t := range model.SupportedTypes() {
 		caps[plan.RecordType(t)] = plan.Support{Supported: true}
 	}
 	return caps
@@ -177,5 +177,5 @@ func toSet(zone string, r *model.Record) (memSet, error) {
 	if err != nil {
 		return memSet{}, err
 	}
-	return memSet{Name: strings.ToLower(r.FQDN()), Type: r.Type, YAML: string(b)}, nil
+	return memSet{Name: strings.ToLower(r.FQDN()), Type: string(r.Type), YAML: string(b)}, nil
 }

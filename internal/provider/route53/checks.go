@@ -75,7 +75,7 @@ func route53Options(r *model.Record) (r53Options, error) {
 // of a record (shared between its pools).
 func (l *layout) check(r *model.Record, fqdn string, v model.PoolValue, o r53Options) *checkSpec {
 	for _, c := range l.checks {
-		if c.fqdn == fqdn && c.typ == r.Type && c.value == v.Value {
+		if c.fqdn == fqdn && c.typ == string(r.Type) && c.value == v.Value {
 			return c
 		}
 	}
@@ -106,8 +106,8 @@ func (l *layout) check(r *model.Record, fqdn string, v model.PoolValue, o r53Opt
 		cfg.FullyQualifiedDomainName = aws.String(host)
 		cfg.ResourcePath = aws.String(hc.Path)
 	}
-	c := &checkSpec{record: fqdn + " " + r.Type, typ: r.Type, fqdn: fqdn, value: v.Value, cfg: cfg}
-	c.ref = refPrefix(r.Type, fqdn) + randomHex(12)
+	c := &checkSpec{record: fqdn + " " + string(r.Type), typ: string(r.Type), fqdn: fqdn, value: v.Value, cfg: cfg}
+	c.ref = refPrefix(string(r.Type), fqdn) + randomHex(12)
 	l.checks = append(l.checks, c)
 	return c
 }

@@ -52,7 +52,7 @@ func relName(fqdn, zone string) string {
 }
 
 func dumpRecord(zone string, r Record, checks map[string]*types.HealthCheckConfig) (*model.Record, error) {
-	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: r.Type, TTL: model.DefaultTTL,
+	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: model.RRType(r.Type), TTL: model.DefaultTTL,
 		Healthcheck: model.DefaultHealthcheck()}
 	if len(r.Sets) == 1 && r.Sets[0].Name == r.Name && r.Sets[0].Alias == nil && r.Sets[0].SetID == "" {
 		rec.TTL, rec.Values = r.Sets[0].TTL, r.Sets[0].Value
@@ -180,18 +180,14 @@ func dumpRule(rules map[int]*model.Rule, s RRSet) error {
 	_ = rest
 	if g := s.Geo; g != nil && g.Country != "*" {
 		ru.Geos = append(ru.Geos, geoCode(g))
-		slices.Sort(ru.Geos)
+		slices.SortFunc(ru.Geos, func(a, b model.GeoCode) int { return strings.Compare(a.String(), b.String()) })
 	}
 	return nil
 }
 
-func geoCode(g *Geo) string {
+func geoCode(g *Geo) model.GeoCode {
 	if g.Continent != "" {
-		return g.Continent
+		return model.GeoCode{Continent: g.Continent}
 	}
-	code := model.CountryContinents()[g.Country] + "-" + g.Country
-	if g.Subdivision != "" {
-		code += "-" + g.Subdivision
-	}
-	return code
+	return model.GeoCode{Continent: model.CountryContinents()[g.Country], Country: g.Country, Subdivision: g.Subdivision}
 }

@@ -29,8 +29,8 @@ func desired(z *model.Zone) *layout {
 		}
 		fqdn := strings.ToLower(r.FQDN())
 		if r.Dynamic == nil {
-			l.records = append(l.records, Record{Name: fqdn, Type: r.Type,
-				Sets: []RRSet{{Name: fqdn, Type: r.Type, TTL: r.TTL, Value: r.Values}}})
+			l.records = append(l.records, Record{Name: fqdn, Type: string(r.Type),
+				Sets: []RRSet{{Name: fqdn, Type: string(r.Type), TTL: r.TTL, Value: r.Values}}})
 			continue
 		}
 		l.dynamic(r, fqdn)
@@ -43,9 +43,9 @@ func poolName(pool, kind, fqdn string) string { return "_octodns-" + pool + "-" 
 // dynamic lays out one dynamic record: the default pool, weighted values,
 // PRIMARY/SECONDARY pool aliases and the rule records at the name.
 func (l *layout) dynamic(r *model.Record, fqdn string) {
-	rec := Record{Name: fqdn, Type: r.Type}
+	rec := Record{Name: fqdn, Type: string(r.Type)}
 	add := func(s RRSet) { rec.Sets = append(rec.Sets, s) }
-	add(RRSet{Name: poolName("default", "pool", fqdn), Type: r.Type, TTL: r.TTL, Value: r.Values})
+	add(RRSet{Name: poolName("default", "pool", fqdn), Type: string(r.Type), TTL: r.TTL, Value: r.Values})
 	opts, err := route53Options(r)
 	if err != nil {
 		l.errs = append(l.errs, fmt.Sprintf("%s %s: %v", r.FQDN(), r.Type, err))
@@ -53,7 +53,7 @@ func (l *layout) dynamic(r *model.Record, fqdn string) {
 	for _, p := range r.Dynamic.Pools {
 		for i, v := range p.Values {
 			w := int64(v.Weight)
-			s := RRSet{Name: poolName(p.Name, "value", fqdn), Type: r.Type, SetID: fmt.Sprintf("%s-%03d", p.Name, i),
+			s := RRSet{Name: poolName(p.Name, "value", fqdn), Type: string(r.Type), SetID: fmt.Sprintf("%s-%03d", p.Name, i),
 				TTL: r.TTL, Value: []string{v.Value}, Weight: &w}
 			if v.Status != model.StatusUp {
 				s.HealthCheck = l.check(r, fqdn, v, opts).placeholder()
@@ -64,9 +64,9 @@ func (l *layout) dynamic(r *model.Record, fqdn string) {
 		if p.Fallback != "" {
 			fallback, target = p.Fallback, poolName(p.Fallback, "pool", fqdn)
 		}
-		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Primary", Failover: "PRIMARY",
+		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: string(r.Type), SetID: p.Name + "-Primary", Failover: "PRIMARY",
 			Alias: &Alias{Target: poolName(p.Name, "value", fqdn), EvaluateHealth: true}})
-		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: r.Type, SetID: p.Name + "-Secondary-" + fallback, Failover: "SECONDARY",
+		add(RRSet{Name: poolName(p.Name, "pool", fqdn), Type: string(r.Type), SetID: p.Name + "-Secondary-" + fallback, Failover: "SECONDARY",
 			Alias: &Alias{Target: target, EvaluateHealth: true}})
 	}
 	l.rules(r, fqdn, add)
@@ -88,7 +88,7 @@ func (l *layout) rules(r *model.Record, fqdn string, add func(RRSet)) {
 	}
 	for i, ru := range r.Dynamic.Rules {
 		target := &Alias{Target: poolName(ru.Pool, "pool", fqdn), EvaluateHealth: true}
-		base := RRSet{Name: fqdn, Type: r.Type, Alias: target}
+		base := RRSet{Name: fqdn, Type: string(r.Type), Alias: target}
 		switch {
 		case subnetMode:
 			s := base
@@ -111,8 +111,8 @@ func (l *layout) rules(r *model.Record, fqdn string, add func(RRSet)) {
 
 func (l *layout) geoRule(r *model.Record, i int, ru *model.Rule, base RRSet, add func(RRSet)) {
 	kept := 0
-	for _, code := range ru.Geos {
-		g := model.ParseGeoCode(code)
+	for _, g := range ru.Geos {
+		code := g.String()
 		if g.Country == "CA" && g.Subdivision != "" {
 			l.warnings = append(l.warnings, fmt.Sprintf("%s: NA-CA-* not supported for %s; filtering %s from rule %d", r.FQDN(), r.FQDN(), code, i+1))
 			continue

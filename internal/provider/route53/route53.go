@@ -84,7 +84,7 @@ func (p *Provider) Name() string { return p.opts.Name }
 // Capabilities implements provider.Provider.
 func (p *Provider) Capabilities() plan.Capabilities {
 	caps := plan.Supports(plan.Dynamic, plan.ValueStatus, plan.Subnets, plan.RootNS)
-	for _, t := range model.SupportedTypes { // Route53 takes every type signpost validates
+	for _, t := range model.SupportedTypes() { // Route53 takes every type signpost validates
 		caps[plan.RecordType(t)] = plan.Support{Supported: true}
 	}
 	return caps
