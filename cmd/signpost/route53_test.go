@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
 
 // motoConfig writes a workspace whose zone targets the moto emulator and
@@ -20,22 +22,16 @@ func motoConfig(t *testing.T, zone string) (string, string) {
 		t.Skip("SIGNPOST_ROUTE53_ENDPOINT is not set: run scripts/start-moto.sh (CI does)")
 	}
 	t.Setenv("TEST_AWS_KEY", "test")
-	cfg := workspace(t, "127.0.0.1:0", "", zone)
+	cfg := servertest.Workspace(t, zone, fmt.Sprintf("zones:\n  targets: [r53]\nproviders:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n    secret_access_key: env/TEST_AWS_KEY\n    endpoint: %s\n", ep))
 	name := fmt.Sprintf("t%d.example.com.", time.Now().UnixNano())
 	zones := filepath.Join(filepath.Dir(cfg), "zones")
 	if err := os.Rename(filepath.Join(zones, "example.com.yaml"), filepath.Join(zones, name+"yaml")); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(f, "  targets: [r53]\nproviders:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n    secret_access_key: env/TEST_AWS_KEY\n    endpoint: %s\n", ep)
-	f.Close()
 	return cfg, name
 }
 
-const r53Zone = apex + `www:
+const r53Zone = servertest.Apex + `www:
   type: A
   ttl: 60
   values: [192.0.2.9]
@@ -105,7 +101,7 @@ func TestValidateChecksTargets(t *testing.T) {
 
 func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
 	var zone strings.Builder
-	zone.WriteString(apex)
+	zone.WriteString(servertest.Apex)
 	for i := range 10 {
 		fmt.Fprintf(&zone, "h%d:\n  type: A\n  value: 192.0.2.%d\n", i, i+1)
 	}
@@ -114,7 +110,7 @@ func TestApplyRefusesUnsafeWithoutForce(t *testing.T) {
 		t.Fatalf("first apply exit %d\n%s%s", code, out, errs)
 	}
 	zonePath := filepath.Join(filepath.Dir(cfg), "zones", name+"yaml")
-	writeFile(t, zonePath, apex+"h0:\n  type: A\n  value: 192.0.2.1\n")
+	servertest.WriteFile(t, zonePath, servertest.Apex+"h0:\n  type: A\n  value: 192.0.2.1\n")
 	code, _, errs := runCmd("apply", "--config", cfg)
 	if code != 1 || !strings.Contains(errs, "["+name+"] Too many deletes, 75.00% is over 30.00% (9/12), force required") {
 		t.Fatalf("unsafe apply: exit %d, stderr %q", code, errs)

@@ -134,4 +134,3 @@ func (c *compiler) checkCoverage(rec *model.Record, r *model.Rule, code model.Ge
 		c.problem(rec, true, "geo %s (pool %s) cannot match: %s has no subdivisions; configure a City database", code, r.Pool, c.t.locator.Source())
 	}
 }
-

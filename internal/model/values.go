@@ -271,31 +271,20 @@ func ValueData(typ RRType, rdata string) any {
 	return out
 }
 
-// tokens splits presentation rdata on spaces, unquoting quoted strings.
+// tokens splits presentation rdata into its fields, unescaped. Only
+// quoted strings hold escapes: validated unquoted fields have none.
 func tokens(s string) []string {
-	var out []string
-	for i := 0; i < len(s); {
-		switch {
-		case s[i] == ' ':
-			i++
-		case s[i] == '"':
+	out := Fields(s)
+	for i, f := range out {
+		if strings.IndexByte(f, '\\') >= 0 {
 			var b strings.Builder
-			j := i + 1
-			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' && j+1 < len(s) {
+			for j := 0; j < len(f); j++ {
+				if f[j] == '\\' && j+1 < len(f) {
 					j++
 				}
-				b.WriteByte(s[j])
+				b.WriteByte(f[j])
 			}
-			out = append(out, b.String())
-			i = j + 1
-		default:
-			j := strings.IndexByte(s[i:], ' ')
-			if j < 0 {
-				j = len(s) - i
-			}
-			out = append(out, s[i:i+j])
-			i += j
+			out[i] = b.String()
 		}
 	}
 	return out

@@ -14,6 +14,7 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/health"
 	"github.com/signpost-dns/signpost/internal/server"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
 
 // flipper is an HTTP backend on a loopback address whose status can flip.
@@ -88,7 +89,7 @@ func backends(t *testing.T) ([]*flipper, string) {
 	return nil, ""
 }
 
-const failoverZone = apex + `www:
+const failoverZone = servertest.Apex + `www:
   type: A
   values: [127.0.0.99]
   octodns:
@@ -123,12 +124,12 @@ func TestFailoverEndToEnd(t *testing.T) {
 		events <- ev
 	}))
 	defer hook.Close()
-	cfg := workspace(t, strings.ReplaceAll(failoverZone, "PORT", port),
+	cfg := servertest.Workspace(t, strings.ReplaceAll(failoverZone, "PORT", port),
 		fmt.Sprintf("healthcheck: {interval: 200ms, timeout: 100ms, failures: 2, successes: 2}\nnotify:\n  webhooks:\n    - url: %s\n      events: [down]\n", hook.URL))
 	n := start(t, cfg, server.Options{})
 	want := func(what string, name string, values ...string) {
 		t.Helper()
-		waitFor(t, what, func() bool { return slices.Equal(queryA(n.dns, name), values) })
+		waitFor(t, what, func() bool { return slices.Equal(servertest.QueryA(n.dns, name), values) })
 	}
 	want("both primary values", "www.example.com.", "127.0.0.11", "127.0.0.12")
 
@@ -163,7 +164,7 @@ func TestFailoverEndToEnd(t *testing.T) {
 	if err := n.Reload(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
-	if got := queryA(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.0.11"}) {
+	if got := servertest.QueryA(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.0.11"}) {
 		t.Errorf("right after a reload: %v, want [127.0.0.11]", got)
 	}
 
@@ -178,7 +179,7 @@ func TestFailoverEndToEnd(t *testing.T) {
 	bk[1].status.Store(200)
 	want("primary recovers", "www.example.com.", "127.0.0.12")
 
-	_, m := httpGet("http://" + n.http + "/metrics")
+	_, m := servertest.HTTPGet("http://" + n.http + "/metrics")
 	for _, s := range []string{`signpost_healthcheck_up{address="127.0.0.11",host="app.example.com",path="/health",port="` + port + `",protocol="HTTP",state="down"} 0`,
 		`signpost_healthcheck_transitions_total{to="down"}`, `signpost_healthcheck_duration_seconds_bucket{protocol="HTTP"`} {
 		if !strings.Contains(m, s) {
@@ -204,7 +205,7 @@ func checkHealthAPI(t *testing.T, httpAddr, address, state, lastErr string) {
 // healthOf reads address's entry in /api/v1/health.
 func healthOf(t *testing.T, httpAddr, address string) health.TargetStatus {
 	t.Helper()
-	_, body := httpGet("http://" + httpAddr + "/api/v1/health")
+	_, body := servertest.HTTPGet("http://" + httpAddr + "/api/v1/health")
 	var list []health.TargetStatus
 	if err := json.Unmarshal([]byte(body), &list); err != nil {
 		t.Fatalf("/api/v1/health: %v\n%s", err, body)

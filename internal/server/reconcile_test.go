@@ -9,6 +9,7 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/reconcile"
 	"github.com/signpost-dns/signpost/internal/server"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
 
 // TestServeReconciles runs a node that pushes its zone to the Route53
@@ -21,8 +22,8 @@ func TestServeReconciles(t *testing.T) {
 	}
 	t.Setenv("TEST_AWS_KEY", "test")
 	name := fmt.Sprintf("t%d.example.com.", time.Now().UnixNano())
-	cfg := workspace(t, zoneV1, fmt.Sprintf("zones:\n  targets: [r53]\nproviders:\n  r53: {type: route53, endpoint: %q, access_key_id: env/TEST_AWS_KEY, secret_access_key: env/TEST_AWS_KEY}\nreconcile: {interval: 100ms}\n", ep))
-	if err := os.Rename(zonePath(cfg), zonePath(cfg)[:len(zonePath(cfg))-len("example.com.yaml")]+name+"yaml"); err != nil {
+	cfg := servertest.Workspace(t, servertest.ZoneV1, fmt.Sprintf("zones:\n  targets: [r53]\nproviders:\n  r53: {type: route53, endpoint: %q, access_key_id: env/TEST_AWS_KEY, secret_access_key: env/TEST_AWS_KEY}\nreconcile: {interval: 100ms}\n", ep))
+	if err := os.Rename(servertest.ZonePath(cfg), servertest.ZonePath(cfg)[:len(servertest.ZonePath(cfg))-len("example.com.yaml")]+name+"yaml"); err != nil {
 		t.Fatal(err)
 	}
 	n := start(t, cfg, server.Options{})

@@ -13,16 +13,19 @@ import (
 	"time"
 
 	"github.com/signpost-dns/signpost/internal/server"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
 
 func TestReloadAndShutdown(t *testing.T) {
-	cfg := workspace(t, zoneV1, "")
+	cfg := servertest.Workspace(t, servertest.ZoneV1, "")
 	n := start(t, cfg, server.Options{})
-	waitFor(t, "first answer", func() bool { return slices.Equal(dnsA(n.dns, "www.example.com."), []string{"127.0.1.1"}) })
-	if code, body := httpGet("http://" + n.http + "/healthz"); code != 200 || body != "ok\n" {
+	waitFor(t, "first answer", func() bool {
+		return slices.Equal(servertest.QueryAFromDE(n.dns, "www.example.com."), []string{"127.0.1.1"})
+	})
+	if code, body := servertest.HTTPGet("http://" + n.http + "/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz %d %q", code, body)
 	}
-	_, metrics := httpGet("http://" + n.http + "/metrics")
+	_, metrics := servertest.HTTPGet("http://" + n.http + "/metrics")
 	for _, want := range []string{`signpost_dns_queries_total{qtype="A",rcode="NOERROR",zone="example.com."}`,
 		`signpost_dns_answers_total{pool="eu",record="www.example.com.",type="A"}`, "signpost_dns_request_duration_seconds_bucket"} {
 		if !strings.Contains(metrics, want) {
@@ -31,26 +34,26 @@ func TestReloadAndShutdown(t *testing.T) {
 	}
 	serial := n.State().Table.Serial()
 
-	writeFile(t, zonePath(cfg), strings.Replace(zoneV1, "127.0.1.1", "127.0.1.7", 1))
+	servertest.WriteFile(t, servertest.ZonePath(cfg), strings.Replace(servertest.ZoneV1, "127.0.1.1", "127.0.1.7", 1))
 	if err := n.Reload(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
-	if got := dnsA(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.1.7"}) {
+	if got := servertest.QueryAFromDE(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.1.7"}) {
 		t.Errorf("right after Reload: %v, want [127.0.1.7]", got)
 	}
 	if s := n.State().Table.Serial(); s <= serial {
 		t.Errorf("serial %d after reload, want above %d", s, serial)
 	}
 
-	writeFile(t, zonePath(cfg), "www:\n  type: A\n  value: broken\n")
+	servertest.WriteFile(t, servertest.ZonePath(cfg), "www:\n  type: A\n  value: broken\n")
 	var be *server.BuildError
 	if err := n.Reload(context.Background(), "test"); !errors.As(err, &be) {
 		t.Fatalf("bad reload: %v, want a BuildError", err)
 	}
-	if got := dnsA(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.1.7"}) {
+	if got := servertest.QueryAFromDE(n.dns, "www.example.com."); !slices.Equal(got, []string{"127.0.1.7"}) {
 		t.Errorf("after a bad reload the old zones should still answer, got %v", got)
 	}
-	if _, m := httpGet("http://" + n.http + "/metrics"); !strings.Contains(m, `signpost_reload_total{result="error"} 1`) {
+	if _, m := servertest.HTTPGet("http://" + n.http + "/metrics"); !strings.Contains(m, `signpost_reload_total{result="error"} 1`) {
 		t.Error("failed reload not metered")
 	}
 	if !strings.Contains(n.log.String(), `invalid IPv4 address \"broken\"`) {
@@ -59,39 +62,45 @@ func TestReloadAndShutdown(t *testing.T) {
 	if err := n.stop(); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if got := queryA(n.dns, "www.example.com."); got != nil {
+	if got := servertest.QueryA(n.dns, "www.example.com."); got != nil {
 		t.Errorf("still answering after shutdown: %v", got)
 	}
 }
 
 func TestWatchReloads(t *testing.T) {
-	cfg := workspace(t, zoneV1, "zones:\n  watch: true\n  watch_interval: 50ms\n")
+	cfg := servertest.Workspace(t, servertest.ZoneV1, "zones:\n  watch: true\n  watch_interval: 50ms\n")
 	n := start(t, cfg, server.Options{})
-	waitFor(t, "first answer", func() bool { return slices.Equal(dnsA(n.dns, "www.example.com."), []string{"127.0.1.1"}) })
-	writeFile(t, zonePath(cfg), strings.Replace(zoneV1, "127.0.1.1", "127.0.1.8", 1))
-	waitFor(t, "watched reload", func() bool { return slices.Equal(dnsA(n.dns, "www.example.com."), []string{"127.0.1.8"}) })
+	waitFor(t, "first answer", func() bool {
+		return slices.Equal(servertest.QueryAFromDE(n.dns, "www.example.com."), []string{"127.0.1.1"})
+	})
+	servertest.WriteFile(t, servertest.ZonePath(cfg), strings.Replace(servertest.ZoneV1, "127.0.1.1", "127.0.1.8", 1))
+	waitFor(t, "watched reload", func() bool {
+		return slices.Equal(servertest.QueryAFromDE(n.dns, "www.example.com."), []string{"127.0.1.8"})
+	})
 	// A reload by hand swaps the sources the watcher follows; it keeps
 	// watching them.
 	if err := n.Reload(context.Background(), "by hand"); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, zonePath(cfg), strings.Replace(zoneV1, "127.0.1.1", "127.0.1.9", 1))
-	waitFor(t, "a second watched reload", func() bool { return slices.Equal(dnsA(n.dns, "www.example.com."), []string{"127.0.1.9"}) })
+	servertest.WriteFile(t, servertest.ZonePath(cfg), strings.Replace(servertest.ZoneV1, "127.0.1.1", "127.0.1.9", 1))
+	waitFor(t, "a second watched reload", func() bool {
+		return slices.Equal(servertest.QueryAFromDE(n.dns, "www.example.com."), []string{"127.0.1.9"})
+	})
 }
 
 // TestAgentAndHandlers: without DNS the node still probes and serves HTTP,
 // with the extra handlers beside the operations endpoints.
 func TestAgentAndHandlers(t *testing.T) {
-	cfg := workspace(t, zoneV1, "")
+	cfg := servertest.Workspace(t, servertest.ZoneV1, "")
 	ui := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ui") })
 	n := start(t, cfg, server.Options{NoDNS: true, Handlers: map[string]http.Handler{"GET /ui/": ui}})
 	if len(n.DNSAddrs()) != 0 {
 		t.Errorf("DNS addresses %v in agent mode", n.DNSAddrs())
 	}
-	if code, body := httpGet("http://" + n.http + "/ui/"); code != 200 || body != "ui" {
+	if code, body := servertest.HTTPGet("http://" + n.http + "/ui/"); code != 200 || body != "ui" {
 		t.Errorf("/ui/ %d %q", code, body)
 	}
-	if code, _ := httpGet("http://" + n.http + "/healthz"); code != 200 {
+	if code, _ := servertest.HTTPGet("http://" + n.http + "/healthz"); code != 200 {
 		t.Errorf("/healthz %d", code)
 	}
 	if err := n.Reload(context.Background(), "agent"); err != nil {
@@ -106,7 +115,7 @@ func TestStartStopJoinsGoroutines(t *testing.T) {
 	backend := newFlipper(t, "127.0.0.21:0")
 	hook := newFlipper(t, "127.0.0.22:0")
 	t.Setenv("TEST_AWS_KEY", "test")
-	zone := apex + fmt.Sprintf(`www:
+	zone := servertest.Apex + fmt.Sprintf(`www:
   type: A
   values: [127.0.0.9]
   octodns:
@@ -127,11 +136,11 @@ providers:
   r53: {type: route53, endpoint: "http://127.0.0.1:1", access_key_id: env/TEST_AWS_KEY, secret_access_key: env/TEST_AWS_KEY}
 reconcile: {interval: 50ms}
 `, hook.addr)
-	cfg := workspace(t, zone, extra)
+	cfg := servertest.Workspace(t, zone, extra)
 	baseline := runtime.NumGoroutine()
 	for i := range 50 {
 		n := start(t, cfg, server.Options{Logger: newLogger(discard{})})
-		waitFor(t, "an answer", func() bool { return len(queryA(n.dns, "www.example.com.")) == 1 })
+		waitFor(t, "an answer", func() bool { return len(servertest.QueryA(n.dns, "www.example.com.")) == 1 })
 		if i == 0 {
 			waitFor(t, "a probe", func() bool { return backend.hits.Load() > 0 })
 		}
@@ -186,7 +195,7 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func TestLoadReportsProblems(t *testing.T) {
-	cfg := workspace(t, "www:\n  type: A\n  value: nope\n", "")
+	cfg := servertest.Workspace(t, "www:\n  type: A\n  value: nope\n", "")
 	_, err := server.Load(context.Background(), cfg, nil)
 	var be *server.BuildError
 	if !errors.As(err, &be) || len(be.Problems.Errors()) != 1 || !strings.Contains(be.Problems.Errors()[0].String(), `example.com.yaml:3: www.example.com. A: invalid IPv4 address "nope"`) {

@@ -65,27 +65,8 @@ func convergeIn(t testing.TB, p *route53.Provider, name, src string) *plan.ZoneP
 
 func summary(zp *plan.ZonePlan) string { return providertest.Summary(zp) }
 
-const docsDynamic = `test:
-  type: A
-  ttl: 60
-  values: [3.3.3.3, 4.4.4.4, 5.5.5.5, 6.6.6.6, 7.7.7.7]
-  dynamic:
-    pools:
-      apac:
-        fallback: na
-        values: [{value: 1.1.1.1}, {value: 2.2.2.2}]
-      eu:
-        fallback: na
-        values: [{value: 3.3.3.3, weight: 2}, {value: 4.4.4.4, weight: 3}]
-      na:
-        values: [{value: 5.5.5.5}, {value: 6.6.6.6}, {value: 7.7.7.7}]
-    rules:
-      - geos: [AF-ZA, AS, OC]
-        pool: apac
-      - geos: [AF, EU]
-        pool: eu
-      - pool: na
-`
+// docsDynamic is octoDNS's documentation example.
+const docsDynamic = providertest.Dynamic
 
 const statics = `www:
   type: CNAME
