@@ -16,8 +16,7 @@ import (
 func build(rec *model.Record, rdata string) (dns.RR, error) {
 	rtype := rec.Type.Code()
 	hdr := dns.RR_Header{Name: dns.Fqdn(rec.FQDN()), Rrtype: rtype, Class: dns.ClassINET, Ttl: rec.TTL}
-	f := model.Fields(rdata)
-	n := numbers{fields: f}
+	n := &numbers{rdata: rdata}
 	var rr dns.RR
 	switch rtype {
 	case dns.TypeA, dns.TypeAAAA:
@@ -37,9 +36,9 @@ func build(rec *model.Record, rdata string) (dns.RR, error) {
 	case dns.TypePTR:
 		rr = &dns.PTR{Hdr: hdr, Ptr: rdata}
 	case dns.TypeTXT:
-		rr = &dns.TXT{Hdr: hdr, Txt: f}
+		rr = &dns.TXT{Hdr: hdr, Txt: model.Fields(rdata)}
 	case dns.TypeSPF:
-		rr = &dns.SPF{Hdr: hdr, Txt: f}
+		rr = &dns.SPF{Hdr: hdr, Txt: model.Fields(rdata)}
 	case dns.TypeMX:
 		rr = &dns.MX{Hdr: hdr, Preference: n.u16(0), Mx: n.text(1)}
 	case dns.TypeSRV:
@@ -63,13 +62,18 @@ func build(rec *model.Record, rdata string) (dns.RR, error) {
 	return rr, nil
 }
 
-// numbers reads fields, keeping the first problem.
+// numbers reads the fields of structured rdata, split on first use,
+// keeping the first problem.
 type numbers struct {
+	rdata  string
 	fields []string
 	err    error
 }
 
 func (n *numbers) text(i int) string {
+	if n.fields == nil {
+		n.fields = model.Fields(n.rdata)
+	}
 	if i >= len(n.fields) {
 		n.fail(fmt.Errorf("field %d missing", i+1))
 		return ""
