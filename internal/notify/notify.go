@@ -31,10 +31,11 @@ type Options struct {
 // Notifier fans events out to its sinks. Update replaces the sinks while
 // it runs; Run joins every delivery goroutine before it returns.
 type Notifier struct {
-	mu     sync.Mutex // protects set and runCtx
-	set    *sinkSet
-	runCtx context.Context // nil until Run
-	wg     sync.WaitGroup  // delivery goroutines of every set
+	mu      sync.Mutex // protects set, runCtx and stopped
+	set     *sinkSet
+	runCtx  context.Context // nil until Run
+	stopped bool            // Run has returned: nothing starts again
+	wg      sync.WaitGroup  // delivery goroutines of every set
 }
 
 // sinkSet is the sinks of one Options, started and stopped together.
@@ -89,7 +90,7 @@ func (n *Notifier) Update(opts Options) {
 	n.mu.Lock()
 	old := n.set
 	n.set = next
-	if n.runCtx != nil {
+	if n.runCtx != nil && !n.stopped {
 		n.start(next)
 	}
 	n.mu.Unlock()
@@ -127,6 +128,9 @@ func (n *Notifier) Run(ctx context.Context) {
 	n.start(n.set)
 	n.mu.Unlock()
 	<-ctx.Done()
+	n.mu.Lock()
+	n.stopped = true
+	n.mu.Unlock()
 	n.wg.Wait()
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/signpost-dns/signpost/internal/config"
@@ -89,7 +90,7 @@ func Build(ctx context.Context, cfg *config.Config, sources []source.Source, pre
 	st.Problems = append(st.Problems, probs...)
 	st.Problems = append(st.Problems, st.checkTargets()...)
 	if len(st.Problems.Errors()) > 0 {
-		return st, &BuildError{Problems: st.Problems, What: "the zones under " + cfg.Zones.Directory}
+		return nil, &BuildError{Problems: st.Problems, What: "the zones under " + cfg.Zones.Directory}
 	}
 	st.Table = table
 	return st, nil
@@ -111,7 +112,7 @@ func (st *State) checkTargets() model.Problems {
 func (st *State) Targets(only ...string) []provider.Target {
 	var out []provider.Target
 	for _, z := range st.Zones {
-		if len(only) > 0 && !contains(only, z.Name) {
+		if len(only) > 0 && !slices.Contains(only, z.Name) {
 			continue
 		}
 		for _, name := range st.Config.TargetsFor(z.Name) {
@@ -121,15 +122,6 @@ func (st *State) Targets(only ...string) []provider.Target {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // nextSerial is the SOA serial of a new build: the time, but always above

@@ -45,22 +45,7 @@ func converge(t testing.TB, p *route53.Provider, src string) *plan.ZonePlan {
 
 func convergeIn(t testing.TB, p *route53.Provider, name, src string) *plan.ZonePlan {
 	t.Helper()
-	ctx := context.Background()
-	zp, err := p.Plan(ctx, zoneIn(t, name, src))
-	if err != nil {
-		t.Fatalf("plan: %v", err)
-	}
-	if err := p.Apply(ctx, zp); err != nil {
-		t.Fatalf("apply: %v", err)
-	}
-	again, err := p.Plan(ctx, zoneIn(t, name, src))
-	if err != nil {
-		t.Fatalf("second plan: %v", err)
-	}
-	if !again.Empty() {
-		t.Fatalf("second plan is not empty: %+v", summary(again))
-	}
-	return zp
+	return providertest.Converge(t, p, zoneIn(t, name, src))
 }
 
 func summary(zp *plan.ZonePlan) string { return providertest.Summary(zp) }
