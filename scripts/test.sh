@@ -10,4 +10,9 @@ export SIGNPOST_ROUTE53_ENDPOINT
 # zones of its own.
 curl -fs -X POST -o /dev/null "$SIGNPOST_ROUTE53_ENDPOINT/moto-api/reset"
 echo "route53 emulator: $SIGNPOST_ROUTE53_ENDPOINT (reset)"
+# The store's tests run against SQLite and this PostgreSQL, each test in a
+# schema of its own.
+SIGNPOST_TEST_POSTGRES=$(bash scripts/start-postgres.sh)
+export SIGNPOST_TEST_POSTGRES
+echo "postgresql: $SIGNPOST_TEST_POSTGRES"
 go test -race -count=1 "$@" ./...

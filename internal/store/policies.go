@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/google/uuid"
+
+	"github.com/signpost-dns/signpost/internal/model"
+)
+
+// CreatePolicy adds p and its members, giving ids to those without one.
+func (t *Tx) CreatePolicy(ctx context.Context, p *model.Policy) error {
+	if p.ID == "" {
+		p.ID = uuid.NewString()
+	}
+	if _, err := t.exec(ctx, `INSERT INTO policies (id, name, routing, ttl) VALUES (?, ?, ?, ?)`, p.ID, p.Name, string(p.Routing), p.TTL); err != nil {
+		return err
+	}
+	return t.insertMembers(ctx, p)
+}
+
+// UpdatePolicy replaces the policy at p.ID: its fields and its members
+// (members keep the ids they carry; new ones get ids).
+func (t *Tx) UpdatePolicy(ctx context.Context, p *model.Policy) error {
+	res, err := t.exec(ctx, `UPDATE policies SET name = ?, routing = ?, ttl = ? WHERE id = ?`, p.Name, string(p.Routing), p.TTL, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := changed(res, "policy "+p.ID); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM members WHERE policy_id = ?`, p.ID); err != nil {
+		return err
+	}
+	return t.insertMembers(ctx, p)
+}
+
+func (t *Tx) insertMembers(ctx context.Context, p *model.Policy) error {
+	for i := range p.Members {
+		m := &p.Members[i]
+		if m.ID == "" {
+			m.ID = uuid.NewString()
+		}
+		_, err := t.exec(ctx, `INSERT INTO members (id, policy_id, ip, region, weight, enabled) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.ID, p.ID, m.IP.String(), m.Region, m.Weight, m.Enabled)
+		if err != nil {
+			return fmt.Errorf("member %d (%s): %w", i, m.IP, err)
+		}
+	}
+	return nil
+}
+
+// DeletePolicy removes a policy and its members.
+func (t *Tx) DeletePolicy(ctx context.Context, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	return changed(res, "policy "+id)
+}
+
+// Policy reads one policy with its members.
+func (t *Tx) Policy(ctx context.Context, id string) (*model.Policy, error) {
+	p := &model.Policy{}
+	var routing string
+	err := t.queryRow(ctx, `SELECT id, name, routing, ttl FROM policies WHERE id = ?`, id).Scan(&p.ID, &p.Name, &routing, &p.TTL)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("policy %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	p.Routing = model.Routing(routing)
+	members, err := t.members(ctx, `WHERE policy_id = ?`, id)
+	p.Members = members[id]
+	return p, err
+}
+
+// Policies reads every policy with its members, by name.
+func (t *Tx) Policies(ctx context.Context) ([]*model.Policy, error) {
+	rows, err := t.query(ctx, `SELECT id, name, routing, ttl FROM policies ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Policy
+	for rows.Next() {
+		p := &model.Policy{}
+		var routing string
+		if err := rows.Scan(&p.ID, &p.Name, &routing, &p.TTL); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		p.Routing = model.Routing(routing)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	members, err := t.members(ctx, "")
+	for _, p := range out {
+		p.Members = members[p.ID]
+	}
+	return out, err
+}
+
+// members reads members by policy id, each policy's ordered by region
+// then address, as zinc lists them.
+func (t *Tx) members(ctx context.Context, where string, args ...any) (map[string][]model.Member, error) {
+	rows, err := t.query(ctx, `SELECT policy_id, id, ip, region, weight, enabled FROM members `+where+` ORDER BY policy_id, region, ip`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]model.Member{}
+	for rows.Next() {
+		var policy, ip string
+		var m model.Member
+		if err := rows.Scan(&policy, &m.ID, &ip, &m.Region, &m.Weight, &m.Enabled); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		if m.IP, err = netip.ParseAddr(ip); err != nil {
+			return nil, fmt.Errorf("store: member %s: %w", m.ID, err)
+		}
+		out[policy] = append(out[policy], m)
+	}
+	return out, rows.Err()
+}
