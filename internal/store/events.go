@@ -39,27 +39,22 @@ func (t *Tx) Events(ctx context.Context, before int64, limit int) ([]*Event, err
 		args = append(args, before)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
-	rows, err := t.query(ctx, q, append(args, limit)...)
-	if err != nil {
+	return collect(ctx, t, scanEvent, q, append(args, limit)...)
+}
+
+func scanEvent(row scanner) (*Event, error) {
+	e := &Event{}
+	var at int64
+	var b, a string
+	if err := row.Scan(&e.ID, &at, &e.Actor, &e.Kind, &e.Subject, &b, &a); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Event
-	for rows.Next() {
-		e := &Event{}
-		var at int64
-		var b, a string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Kind, &e.Subject, &b, &a); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		e.Time = time.Unix(0, at).UTC()
-		if b != "" {
-			e.Before = json.RawMessage(b)
-		}
-		if a != "" {
-			e.After = json.RawMessage(a)
-		}
-		out = append(out, e)
+	e.Time = time.Unix(0, at).UTC()
+	if b != "" {
+		e.Before = json.RawMessage(b)
 	}
-	return out, rows.Err()
+	if a != "" {
+		e.After = json.RawMessage(a)
+	}
+	return e, nil
 }

@@ -56,20 +56,7 @@ func (t *Tx) IP(ctx context.Context, addr netip.Addr) (*model.IP, error) {
 
 // IPs reads every IP, by address.
 func (t *Tx) IPs(ctx context.Context) ([]*model.IP, error) {
-	rows, err := t.query(ctx, `SELECT address, hostname, friendly_name, enabled, healthcheck FROM ips ORDER BY address`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*model.IP
-	for rows.Next() {
-		ip, err := scanIP(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ip)
-	}
-	return out, rows.Err()
+	return collect(ctx, t, scanIP, `SELECT address, hostname, friendly_name, enabled, healthcheck FROM ips ORDER BY address`)
 }
 
 // scanner is a *sql.Row or *sql.Rows.

@@ -65,16 +65,13 @@ func (t *Tx) DeletePolicy(ctx context.Context, id string) error {
 
 // Policy reads one policy with its members.
 func (t *Tx) Policy(ctx context.Context, id string) (*model.Policy, error) {
-	p := &model.Policy{}
-	var routing string
-	err := t.queryRow(ctx, `SELECT id, name, routing, ttl FROM policies WHERE id = ?`, id).Scan(&p.ID, &p.Name, &routing, &p.TTL)
+	p, err := scanPolicy(t.queryRow(ctx, `SELECT id, name, routing, ttl FROM policies WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("policy %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	p.Routing = model.Routing(routing)
 	members, err := t.members(ctx, `WHERE policy_id = ?`, id)
 	p.Members = members[id]
 	return p, err
@@ -82,22 +79,8 @@ func (t *Tx) Policy(ctx context.Context, id string) (*model.Policy, error) {
 
 // Policies reads every policy with its members, by name.
 func (t *Tx) Policies(ctx context.Context) ([]*model.Policy, error) {
-	rows, err := t.query(ctx, `SELECT id, name, routing, ttl FROM policies ORDER BY name`)
+	out, err := collect(ctx, t, scanPolicy, `SELECT id, name, routing, ttl FROM policies ORDER BY name`)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*model.Policy
-	for rows.Next() {
-		p := &model.Policy{}
-		var routing string
-		if err := rows.Scan(&p.ID, &p.Name, &routing, &p.TTL); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		p.Routing = model.Routing(routing)
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	members, err := t.members(ctx, "")
@@ -105,6 +88,16 @@ func (t *Tx) Policies(ctx context.Context) ([]*model.Policy, error) {
 		p.Members = members[p.ID]
 	}
 	return out, err
+}
+
+func scanPolicy(row scanner) (*model.Policy, error) {
+	p := &model.Policy{}
+	var routing string
+	if err := row.Scan(&p.ID, &p.Name, &routing, &p.TTL); err != nil {
+		return nil, err
+	}
+	p.Routing = model.Routing(routing)
+	return p, nil
 }
 
 // members reads members by policy id, each policy's ordered by region

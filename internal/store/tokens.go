@@ -25,20 +25,7 @@ func (t *Tx) CreateToken(ctx context.Context, tok *Token) error {
 
 // Tokens lists every token, by name.
 func (t *Tx) Tokens(ctx context.Context) ([]*Token, error) {
-	rows, err := t.query(ctx, `SELECT name, hash, read_only, created_at FROM tokens ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Token
-	for rows.Next() {
-		tok, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tok)
-	}
-	return out, rows.Err()
+	return collect(ctx, t, scanToken, `SELECT name, hash, read_only, created_at FROM tokens ORDER BY name`)
 }
 
 // TokenByHash finds the token with hash.

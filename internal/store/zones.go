@@ -52,20 +52,7 @@ func (t *Tx) DeleteZone(ctx context.Context, id string) error {
 
 // Zones reads every store zone, by root.
 func (t *Tx) Zones(ctx context.Context) ([]*Zone, error) {
-	rows, err := t.query(ctx, `SELECT id, root, targets FROM zones ORDER BY root`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Zone
-	for rows.Next() {
-		z, err := scanZone(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, z)
-	}
-	return out, rows.Err()
+	return collect(ctx, t, scanZone, `SELECT id, root, targets FROM zones ORDER BY root`)
 }
 
 // Zone reads one zone.
@@ -128,20 +115,7 @@ func (t *Tx) DeleteRecord(ctx context.Context, id string) error {
 
 // Records reads a zone's records, by name and type.
 func (t *Tx) Records(ctx context.Context, zoneID string) ([]*Record, error) {
-	rows, err := t.query(ctx, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE zone_id = ? ORDER BY name, type`, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(ctx, t, scanRecord, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE zone_id = ? ORDER BY name, type`, zoneID)
 }
 
 // Record reads one record.
