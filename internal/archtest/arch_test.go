@@ -20,7 +20,7 @@ var allowed = map[string][]string{
 	"internal/model":                    {},
 	"internal/config":                   {"internal/model"},
 	"internal/geo":                      {"internal/model"},
-	"internal/geo/geotest":              {"internal/geo"},
+	"internal/geo/geotest":              {"internal/geo", "internal/model"},
 	"internal/zonefile":                 {"internal/model"},
 	"internal/engine":                   {"internal/model", "internal/geo", "internal/health/target"},
 	"internal/dnsserver":                {"internal/engine", "internal/geo", "internal/model"},

@@ -47,13 +47,13 @@ func (c *compiler) rr(rec *model.Record, rdata string) (record, error) {
 }
 
 func (c *compiler) dynamic(rec *model.Record) *dynamic {
-	d := &dynamic{answers: max(1, rec.Signpost.Answers)}
+	d := &dynamic{answers: max(1, rec.Signpost.Answers), neverDark: rec.Dynamic.NeverDark}
 	index := map[string]int{}
 	for i, p := range rec.Dynamic.Pools {
 		index[p.Name] = i
 	}
 	for _, p := range rec.Dynamic.Pools {
-		pl := pool{name: p.Name, fallback: -1}
+		pl := pool{name: p.Name, fallback: -1, point: p.Point}
 		if i, ok := index[p.Fallback]; ok && p.Fallback != "" {
 			pl.fallback = i
 		}
@@ -65,7 +65,7 @@ func (c *compiler) dynamic(rec *model.Record) *dynamic {
 		d.pools = append(d.pools, pl)
 	}
 	for _, r := range rec.Dynamic.Rules {
-		ru := rule{pool: -1, subnets: r.Subnets, text: ruleText(r)}
+		ru := rule{pool: -1, nearest: r.Nearest, subnets: r.Subnets, text: ruleText(r)}
 		if i, ok := index[r.Pool]; ok {
 			ru.pool = i
 		}
@@ -88,16 +88,20 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 	if cn, ok := rr.rr.(*dns.CNAME); ok {
 		v.cname = strings.ToLower(cn.Target)
 	}
-	if pv.Status == model.StatusObey && rec.Healthcheck.Protocol != "UDP" {
-		v.target = c.target(rec, pv.Value)
+	hc := rec.Healthcheck
+	if pv.Healthcheck != nil {
+		hc = *pv.Healthcheck
+	}
+	if pv.Status == model.StatusObey && hc.Protocol != "UDP" {
+		v.target = c.target(rec, pv.Value, hc)
 	}
 	return v, true
 }
 
 // target returns the id of the health-check target for val, adding it
 // when it is new. One target serves every record and pool that uses it.
-func (c *compiler) target(rec *model.Record, val string) int {
-	tg := target.New(rec.FQDN(), val, rec.Healthcheck, c.probe)
+func (c *compiler) target(rec *model.Record, val string, hc model.Healthcheck) int {
+	tg := target.New(rec.FQDN(), val, hc, c.probe)
 	if tg.Check.Timeout >= tg.Check.Interval {
 		c.problem(rec, false, "health check timeout %s must be below its interval %s", tg.Check.Timeout, tg.Check.Interval)
 	}
@@ -118,6 +122,9 @@ func ruleText(r *model.Rule) string {
 	}
 	for _, g := range r.Geos {
 		parts = append(parts, g.String())
+	}
+	if r.Nearest {
+		return "nearest region"
 	}
 	if len(parts) == 0 {
 		return "catch-all"

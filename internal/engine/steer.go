@@ -39,28 +39,24 @@ func (c *client) depend(bits int) {
 	}
 }
 
-// steer answers a dynamic set: the first matching rule chooses a pool, the
-// pool's fallback chain is followed until a pool has an eligible value, and
-// the backup values answer when the chain runs out.
+// steer answers a dynamic set: the first matching rule chooses a pool (or,
+// for a nearest rule, pools by distance), the pool's fallback chain is
+// followed until a pool has an eligible value; a never-dark set then
+// answers as if every value were healthy, and the backup values answer
+// when all that runs out.
 func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) string {
 	d := s.dyn
 	resp.Record, resp.RecordType = s.fqdn, s.rtype
-	p := t.matchRule(d, c, tr)
-	for hops := 0; p >= 0 && hops < len(d.pools); hops++ {
-		pl := &d.pools[p]
-		if first, ok := pick(pl, d.answers, owner, h, r, resp, tr); ok {
-			resp.Pool = pl.name
-			return first
+	ru := t.matchRule(d, c, tr)
+	if first, ok := choose(d, ru, owner, c, h, r, resp, tr); ok {
+		return first
+	}
+	if d.neverDark && ru != nil {
+		if tr != nil {
+			tr.addf("no value is healthy: answering as if every value were (Route53's rule)")
 		}
-		p = pl.fallback
-		if p >= 0 {
-			if tr != nil {
-				tr.addf("pool %s has no eligible value: falling back to pool %s", pl.name, d.pools[p].name)
-			}
-		} else {
-			if tr != nil {
-				tr.addf("pool %s has no eligible value and no fallback", pl.name)
-			}
+		if first, ok := choose(d, ru, owner, c, AllUp{}, r, resp, tr); ok {
+			return first
 		}
 	}
 	resp.Pool = "backup"
@@ -73,22 +69,56 @@ func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp 
 	return s.target
 }
 
-// matchRule returns the pool of the first rule that matches the client, or
-// -1. It records how many address bits the decision depended on.
-func (t *Table) matchRule(d *dynamic, c *client, tr *Trace) int {
+// choose answers from the pools rule ru leads to, following fallbacks.
+func choose(d *dynamic, ru *rule, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) (string, bool) {
+	if ru == nil {
+		return "", false
+	}
+	if ru.nearest {
+		return nearest(d, owner, c, h, r, resp, tr)
+	}
+	p := ru.pool
+	for hops := 0; p >= 0 && hops < len(d.pools); hops++ {
+		pl := &d.pools[p]
+		if first, ok := pick(pl, d.answers, owner, h, r, resp, tr); ok {
+			resp.Pool = pl.name
+			return first, true
+		}
+		p = pl.fallback
+		if tr == nil {
+			continue
+		}
+		if p >= 0 {
+			tr.addf("pool %s has no eligible value: falling back to pool %s", pl.name, d.pools[p].name)
+		} else {
+			tr.addf("pool %s has no eligible value and no fallback", pl.name)
+		}
+	}
+	return "", false
+}
+
+// matchRule returns the first rule that matches the client, or nil. It
+// records how many address bits the decision depended on.
+func (t *Table) matchRule(d *dynamic, c *client, tr *Trace) *rule {
 	for i := range d.rules {
 		ru := &d.rules[i]
 		if ru.matches(c, tr, i+1) {
-			return ru.pool
+			return ru
 		}
 	}
 	if tr != nil {
 		tr.addf("no rule matched")
 	}
-	return -1
+	return nil
 }
 
 func (ru *rule) matches(c *client, tr *Trace, num int) bool {
+	if ru.nearest {
+		if tr != nil {
+			tr.addf("rule %d (nearest region) matched", num)
+		}
+		return true
+	}
 	if len(ru.subnets) == 0 && len(ru.geos) == 0 {
 		if tr != nil {
 			tr.addf("rule %d (catch-all) matched", num)
@@ -176,18 +206,25 @@ func eligible(v *value, h Health) bool {
 const maxAnswers = 64
 
 // pick appends up to n distinct eligible values of p, each chosen at random
-// in proportion to its weight among those not yet chosen.
+// in proportion to its weight among those not yet chosen. Values of weight
+// 0 are chosen (evenly) only when no heavier value is eligible.
 func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Trace) (string, bool) {
-	total := 0
+	total, zeros := 0, 0
 	for i := range p.values {
 		v := &p.values[i]
 		if eligible(v, h) {
 			total += v.weight
+			if v.weight == 0 {
+				zeros++
+			}
 		}
 		traceValue(tr, p, v, h)
 	}
 	if total == 0 {
-		return "", false
+		if zeros == 0 {
+			return "", false
+		}
+		return pickEvenly(p, owner, h, r, resp, tr, zeros), true
 	}
 	var chosen [maxAnswers]int
 	k := 0
@@ -213,6 +250,26 @@ func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Tr
 		}
 	}
 	return p.values[chosen[0]].cname, true
+}
+
+// pickEvenly answers one of the zeros eligible values, all of weight 0.
+func pickEvenly(p *pool, owner string, h Health, r Rand, resp *Response, tr *Trace, zeros int) string {
+	x := r.IntN(zeros)
+	for i := range p.values {
+		v := &p.values[i]
+		if !eligible(v, h) {
+			continue
+		}
+		if x == 0 {
+			resp.Answer = append(resp.Answer, v.rr.under(owner))
+			if tr != nil {
+				tr.addf("pool %s answered %s (every eligible value weighs 0)", p.name, v.text)
+			}
+			return v.cname
+		}
+		x--
+	}
+	return ""
 }
 
 func taken(chosen []int, i int) bool {

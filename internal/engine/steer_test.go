@@ -18,6 +18,8 @@ func values(resp *engine.Response) []string {
 		switch rr := x.RR.(type) {
 		case *dns.A:
 			out = append(out, rr.A.String())
+		case *dns.AAAA:
+			out = append(out, rr.AAAA.String())
 		case *dns.CNAME:
 			out = append(out, rr.Target)
 		}
@@ -27,17 +29,7 @@ func values(resp *engine.Response) []string {
 
 func TestSteering(t *testing.T) {
 	table := loadTable(t)
-	tests := []struct {
-		name   string
-		qname  string
-		client string
-		bits   int
-		down   []string
-		rnd    []int
-		want   []string
-		pool   string
-		scope  int
-	}{
+	tests := []steerCase{
 		{name: "subnet rule", qname: "geo.dyn.test.", client: "198.51.100.7", want: []string{"10.0.0.1"}, pool: "sub"},
 		{name: "geo rule, first by weight", qname: "geo.dyn.test.", client: "203.0.113.9", rnd: []int{0}, want: []string{"10.0.1.1"}, pool: "eu"},
 		{name: "geo rule, second by weight", qname: "geo.dyn.test.", client: "203.0.113.9", rnd: []int{1}, want: []string{"10.0.1.2"}, pool: "eu"},
@@ -60,33 +52,7 @@ func TestSteering(t *testing.T) {
 		{name: "ECS scope from subnet miss and geo", qname: "geo.dyn.test.", client: "100.64.0.0", bits: 16, want: []string{"10.0.1.1"}, pool: "eu", scope: 16},
 		{name: "ECS scope 0 when client did not matter", qname: "multi.dyn.test.", client: "203.0.113.0", bits: 24, rnd: []int{0, 0}, want: []string{"10.9.0.1", "10.9.0.2"}, pool: "all", scope: 0},
 	}
-	var resp engine.Response
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			q := &engine.Query{Name: tc.qname, Type: dns.TypeA, SourceBits: tc.bits}
-			if tc.client != "" {
-				q.Client = netip.MustParseAddr(tc.client)
-			}
-			h := health{t: table, down: map[string]bool{}}
-			for _, d := range tc.down {
-				h.down[d] = true
-			}
-			rnd := tc.rnd
-			if rnd == nil {
-				rnd = []int{0}
-			}
-			table.Answer(q, h, &seqRand{vals: rnd}, &resp, nil)
-			if got := values(&resp); !slices.Equal(got, tc.want) {
-				t.Errorf("values %v, want %v", got, tc.want)
-			}
-			if resp.Pool != tc.pool {
-				t.Errorf("pool %q, want %q", resp.Pool, tc.pool)
-			}
-			if tc.bits > 0 && min(resp.ScopeBits, tc.bits) != tc.scope {
-				t.Errorf("scope %d, want %d", min(resp.ScopeBits, tc.bits), tc.scope)
-			}
-		})
-	}
+	runSteerCases(t, table, tests)
 }
 
 // TestScopeOnSubnetMiss checks the scope needed to tell a client outside a

@@ -54,13 +54,15 @@ type rrset struct {
 }
 
 type dynamic struct {
-	rules   []rule
-	pools   []pool
-	answers int
+	rules     []rule
+	pools     []pool
+	answers   int
+	neverDark bool // when nothing is eligible, answer as if all were healthy
 }
 
 type rule struct {
-	pool    int // index into pools; -1 when undefined (lenient records)
+	nearest bool // the nearest pool (by point) with an eligible value
+	pool    int  // index into pools; -1 when undefined (lenient records)
 	subnets []netip.Prefix
 	geos    []model.GeoCode
 	text    string // for explain
@@ -70,6 +72,7 @@ type pool struct {
 	name     string
 	fallback int // index into pools, -1 for the backup values
 	values   []value
+	point    *model.Point // where a nearest rule places the pool
 }
 
 type value struct {

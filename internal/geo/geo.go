@@ -18,6 +18,9 @@ type Location struct {
 	// address in it has the same location. 0 means unknown: assume the
 	// whole address decided.
 	Bits int
+	// Point is the location's coordinates when the database has them
+	// (City databases), for latency routing; nil otherwise.
+	Point *model.Point
 }
 
 // Code returns the location as a geo code such as "NA-US-CA".

@@ -70,3 +70,14 @@ func TestNone(t *testing.T) {
 		t.Error("None located an address")
 	}
 }
+
+func TestMMDBPoints(t *testing.T) {
+	db := geotest.Open(t, geotest.Default)
+	loc, ok := db.Locate(netip.MustParseAddr("198.51.100.7"))
+	if !ok || loc.Point == nil || loc.Point.Latitude != 52.52 || loc.Point.Longitude != 13.40 {
+		t.Errorf("Berlin: %+v %v", loc, ok)
+	}
+	if loc, ok := db.Locate(netip.MustParseAddr("203.0.113.7")); !ok || loc.Point != nil {
+		t.Errorf("a network without coordinates: %+v %v", loc, ok)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/oschwald/maxminddb-golang/v2"
+
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
 // maxCached bounds the decoded-record cache; past it, lookups decode anew.
@@ -37,6 +39,10 @@ type mmdbRecord struct {
 		ISOCode string `maxminddb:"iso_code"`
 	} `maxminddb:"subdivisions"`
 	CountryCode string `maxminddb:"country_code"`
+	Location    struct {
+		Latitude  *float64 `maxminddb:"latitude"`
+		Longitude *float64 `maxminddb:"longitude"`
+	} `maxminddb:"location"`
 }
 
 // OpenMMDB opens a MaxMind DB file.
@@ -96,6 +102,9 @@ func (m *MMDB) decode(res maxminddb.Result) (Location, error) {
 	}
 	if len(rec.Subdivisions) > 0 {
 		l.Subdivision = rec.Subdivisions[0].ISOCode
+	}
+	if lat, lon := rec.Location.Latitude, rec.Location.Longitude; lat != nil && lon != nil {
+		l.Point = &model.Point{Latitude: *lat, Longitude: *lon}
 	}
 	l = continentFor(m.continents, l)
 	m.mu.Lock()

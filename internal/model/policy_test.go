@@ -95,7 +95,7 @@ func TestRegions(t *testing.T) {
 	}
 	// Frankfurt to Dublin is about 1,090 km.
 	f, d := rs["eu-central-1"], rs["eu-west-1"]
-	if km := model.DistanceKm(f.Latitude, f.Longitude, d.Latitude, d.Longitude); km < 1050 || km > 1130 {
+	if km := model.DistanceKm(f.Point(), d.Point()); km < 1050 || km > 1130 {
 		t.Errorf("Frankfurt-Dublin %.0f km", km)
 	}
 }

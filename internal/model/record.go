@@ -74,6 +74,10 @@ func (r *Record) Key() string { return strings.ToLower(r.FQDN()) + " " + string(
 type Dynamic struct {
 	Pools []*Pool // sorted by name
 	Rules []*Rule
+	// NeverDark answers, when no pool has an eligible value, as if every
+	// value were healthy (Route53's rule for record sets that are all
+	// unhealthy) before the backup values. Policy records set it.
+	NeverDark bool
 }
 
 // Pool returns the pool named name, or nil.
@@ -91,20 +95,29 @@ type Pool struct {
 	Name     string
 	Fallback string // "" when the chain ends at the backup values
 	Values   []PoolValue
-	Line     int
+	// Point places the pool for a Nearest rule (a latency policy's
+	// region); nil otherwise.
+	Point *Point
+	Line  int
 }
 
 // PoolValue is one value of a pool.
 type PoolValue struct {
 	Value  string // presentation format, as in Record.Values
-	Weight uint32 // 1..100
+	Weight uint32 // 1..100 in zone files; 0..255 from policies, where 0 serves only when nothing heavier can
 	Status Status
-	Line   int
+	// Healthcheck overrides the record's check for this value (a policy's
+	// IP with a check of its own); nil keeps the record's.
+	Healthcheck *Healthcheck
+	Line        int
 }
 
 // Rule sends the clients it matches to a pool. A rule with neither subnets
 // nor geos is the catch-all.
 type Rule struct {
+	// Nearest sends the client to the pool nearest to it (by Point) that
+	// has an eligible value, instead of to Pool: a latency policy's rule.
+	Nearest bool
 	Pool    string
 	Subnets []netip.Prefix
 	Geos    []GeoCode // continent, continent-country or continent-country-subdivision; validated
@@ -112,7 +125,7 @@ type Rule struct {
 }
 
 // CatchAll reports whether r matches every client.
-func (r *Rule) CatchAll() bool { return len(r.Subnets) == 0 && len(r.Geos) == 0 }
+func (r *Rule) CatchAll() bool { return !r.Nearest && len(r.Subnets) == 0 && len(r.Geos) == 0 }
 
 // Healthcheck is the probe spec: octodns.healthcheck (protocol, host, path,
 // port) plus signpost's own octodns.signpost.healthcheck options.

@@ -5,6 +5,12 @@ import (
 	"slices"
 )
 
+// Point is a place on Earth, in degrees.
+type Point struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
 // Region is a place policy members are in, with a coordinate for latency
 // routing: an AWS region, or one of the user's own.
 type Region struct {
@@ -12,6 +18,9 @@ type Region struct {
 	Latitude  float64 `json:"latitude"`
 	Longitude float64 `json:"longitude"`
 }
+
+// Point returns the region's coordinates.
+func (r Region) Point() Point { return Point{r.Latitude, r.Longitude} }
 
 // AWSRegions returns every region Route53 latency routing knows, with the
 // coordinates of the city each is in or nearest to (approximate: they
@@ -87,10 +96,11 @@ func (rs Regions) Codes() []string {
 // earthRadiusKm is the mean radius of the Earth.
 const earthRadiusKm = 6371.0
 
-// DistanceKm is the great-circle distance between two coordinates.
-func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+// DistanceKm is the great-circle (haversine) distance between two points.
+func DistanceKm(a, b Point) float64 {
+	lat1, lon1, lat2, lon2 := a.Latitude, a.Longitude, b.Latitude, b.Longitude
 	rad := math.Pi / 180
 	dLat, dLon := (lat2-lat1)*rad, (lon2-lon1)*rad
-	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(a)))
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }

@@ -14,24 +14,28 @@ import (
 	"github.com/maxmind/mmdbwriter/mmdbtype"
 
 	"github.com/signpost-dns/signpost/internal/geo"
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
-// Network is one entry: a CIDR and where it is.
+// Network is one entry: a CIDR, where it is, and optionally its
+// coordinates.
 type Network struct {
 	CIDR        string
 	Continent   string
 	Country     string
 	Subdivision string
+	Point       *model.Point
 }
 
 // Default places the documentation ranges, which tests use as clients:
-// 192.0.2.0/24 in California, 198.51.100.0/24 in Germany, 203.0.113.0/24 in
-// Japan and 2001:db8::/32 in Australia.
+// 192.0.2.0/24 in California (San Francisco's coordinates), 198.51.100.0/24
+// in Germany (Berlin's), 203.0.113.0/24 in Japan (no coordinates) and
+// 2001:db8::/32 in Australia (Sydney's).
 var Default = []Network{
-	{CIDR: "192.0.2.0/24", Continent: "NA", Country: "US", Subdivision: "CA"},
-	{CIDR: "198.51.100.0/24", Continent: "EU", Country: "DE"},
+	{CIDR: "192.0.2.0/24", Continent: "NA", Country: "US", Subdivision: "CA", Point: &model.Point{Latitude: 37.77, Longitude: -122.42}},
+	{CIDR: "198.51.100.0/24", Continent: "EU", Country: "DE", Point: &model.Point{Latitude: 52.52, Longitude: 13.40}},
 	{CIDR: "203.0.113.0/24", Continent: "AS", Country: "JP"},
-	{CIDR: "2001:db8::/32", Continent: "OC", Country: "AU"},
+	{CIDR: "2001:db8::/32", Continent: "OC", Country: "AU", Point: &model.Point{Latitude: -33.87, Longitude: 151.21}},
 }
 
 // Write writes a City-layout database holding nets to path.
@@ -71,6 +75,9 @@ func record(n Network) mmdbtype.Map {
 	}
 	if n.Subdivision != "" {
 		m["subdivisions"] = mmdbtype.Slice{mmdbtype.Map{"iso_code": mmdbtype.String(n.Subdivision)}}
+	}
+	if p := n.Point; p != nil {
+		m["location"] = mmdbtype.Map{"latitude": mmdbtype.Float64(p.Latitude), "longitude": mmdbtype.Float64(p.Longitude)}
 	}
 	return m
 }

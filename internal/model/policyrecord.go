@@ -1,0 +1,62 @@
+package model
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// PolicyRecord builds the record a policy record (zinc's POLICY_ROUTED,
+// or POLICY_ROUTED_IPv6 with typ AAAA) serves at name in zone: a dynamic
+// record that never goes dark, whose values are the policy's eligible
+// members of the type's family, each probed with check or its IP's own.
+// A weighted policy is one pool behind a catch-all rule; a latency policy
+// is one pool per region, sorted by code, behind a nearest-region rule.
+// ok is false when no member of the family is eligible.
+func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*IP, regions Regions, check Healthcheck) (*Record, bool) {
+	family := 4
+	if typ == "AAAA" {
+		family = 6
+	}
+	members := p.Eligible(ips, family)
+	if len(members) == 0 {
+		return nil, false
+	}
+	d := &Dynamic{NeverDark: true}
+	if p.Routing == RoutingWeighted {
+		d.Pools = []*Pool{{Name: p.Name, Values: poolValues(members, ips)}}
+		d.Rules = []*Rule{{Pool: p.Name}}
+	} else {
+		byRegion := map[string][]Member{}
+		for _, m := range members {
+			byRegion[m.Region] = append(byRegion[m.Region], m)
+		}
+		codes := make([]string, 0, len(byRegion))
+		for c := range byRegion {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		for _, c := range codes {
+			pl := &Pool{Name: c, Values: poolValues(byRegion[c], ips)}
+			if r, ok := regions[c]; ok {
+				pt := r.Point()
+				pl.Point = &pt
+			}
+			d.Pools = append(d.Pools, pl)
+		}
+		d.Rules = []*Rule{{Nearest: true}}
+	}
+	if name == "@" {
+		name = ""
+	}
+	return &Record{Zone: zone, Name: strings.ToLower(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
+		Signpost: SignpostOptions{Answers: 1}}, true
+}
+
+func poolValues(members []Member, ips map[netip.Addr]*IP) []PoolValue {
+	out := make([]PoolValue, len(members))
+	for i, m := range members {
+		out[i] = PoolValue{Value: m.IP.String(), Weight: uint32(m.Weight), Status: StatusObey, Healthcheck: ips[m.IP].Healthcheck}
+	}
+	return out
+}
