@@ -24,6 +24,7 @@ func cmdApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return 1
 	}
+	defer st.Close()
 	if *planPath != "" {
 		var err error
 		if p, err = readPlan(*planPath); err != nil {

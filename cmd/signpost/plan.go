@@ -36,10 +36,11 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
-	_, p, ok := makePlan(ctx, *cfgPath, zones, stderr)
+	st, p, ok := makePlan(ctx, *cfgPath, zones, stderr)
 	if !ok {
 		return 1
 	}
+	defer st.Close()
 	p.Print(stdout, *verbose)
 	if *out != "" {
 		if err := writePlan(*out, p); err != nil {
@@ -65,6 +66,7 @@ func makePlan(ctx context.Context, cfgPath string, only zoneList, stderr io.Writ
 		err = errors.Join(err, fmt.Errorf("no zone file for %s", missing))
 	}
 	if err != nil {
+		_ = st.Close()
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return nil, nil, false
 	}

@@ -37,6 +37,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return 1
 	}
+	defer st.Close()
 	server.Explain(stdout, st, q, server.HealthFor(ctx, st, *healthURL, *probe))
 	return 0
 }

@@ -23,6 +23,10 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if _, code, ok := parse(fs, args); !ok {
 		return code
 	}
+	if err := server.EnsureStore(ctx, *cfgPath); err != nil {
+		fmt.Fprintf(stderr, "signpost: not starting: %v\n", err)
+		return 1
+	}
 	st, ok := load(ctx, *cfgPath, stderr, "not starting")
 	if !ok {
 		return 1
@@ -34,12 +38,14 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	srv, err := server.New(server.Options{Logger: log}, st)
 	if err != nil {
+		_ = st.Close()
 		log.Error("serve failed", "err", err)
 		return 1
 	}
 	stop := reloadOnHUP(ctx, srv)
 	err = srv.Run(ctx)
 	stop()
+	_ = srv.State().Close()
 	if err != nil {
 		log.Error("serve failed", "err", err)
 		return 1

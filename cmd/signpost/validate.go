@@ -16,6 +16,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if !ok {
 		return 1
 	}
+	defer st.Close()
 	printProblems(stderr, st.Problems)
 	records, dynamic := 0, 0
 	for _, z := range st.Zones {

@@ -33,11 +33,11 @@ var allowed = map[string][]string{
 	"internal/provider/route53":         {"internal/provider", "internal/plan", "internal/model"},
 	"internal/provider/route53/r53fake": {},
 	"internal/provider/providertest":    {"internal/provider", "internal/plan", "internal/model", "internal/zonefile"},
-	"internal/source":                   {"internal/model", "internal/zonefile"},
+	"internal/source":                   {"internal/model", "internal/zonefile", "internal/store"},
 	"internal/store":                    {"internal/model"},
 	"internal/server/servertest":        {"internal/geo/geotest"},
 	"internal/server": {"internal/api", "internal/config", "internal/dnsserver", "internal/engine", "internal/geo", "internal/health",
-		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source"},
+		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source", "internal/store"},
 	"internal/reconcile": {"internal/provider", "internal/plan", "internal/model"},
 	"internal/archtest":  {},
 }

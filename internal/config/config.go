@@ -29,6 +29,9 @@ type Config struct {
 	Reconcile   Reconcile           `yaml:"reconcile"`
 	StateDir    string              `yaml:"state_dir"` // signpost's own state, such as zone-creation references
 	Log         Log                 `yaml:"log"`
+	Store       Store               `yaml:"store"`
+	Regions     map[string]Region   `yaml:"regions"`
+	Policies    Policies            `yaml:"policies"`
 
 	// Path is the file the configuration was read from.
 	Path string `yaml:"-"`
@@ -139,6 +142,41 @@ type SOA struct {
 	NegativeTTL Duration `yaml:"negative_ttl"`
 }
 
+// Store says where signpost keeps the state it owns (zinc's IPs,
+// policies, store zones, API tokens, events).
+type Store struct {
+	// URL is a SQLite file ("signpost.db", relative to the config file,
+	// optionally "sqlite://"-prefixed) or "postgres://..."; "none" keeps
+	// no store.
+	URL string `yaml:"url"`
+}
+
+// Region is a user region for latency policies.
+type Region struct {
+	Latitude  float64 `yaml:"latitude"`
+	Longitude float64 `yaml:"longitude"`
+}
+
+// Policies configures zinc-style policies.
+type Policies struct {
+	// Healthcheck is the check of every IP without one of its own
+	// (zinc's: HTTP on port 80, path /status); timing and thresholds left
+	// out come from healthcheck:.
+	Healthcheck PolicyCheck `yaml:"healthcheck"`
+}
+
+// PolicyCheck is a health check as signpost.yaml writes it.
+type PolicyCheck struct {
+	Protocol  string   `yaml:"protocol"`
+	Port      uint16   `yaml:"port"`
+	Path      string   `yaml:"path"`
+	Host      string   `yaml:"host"`
+	Interval  Duration `yaml:"interval"`
+	Timeout   Duration `yaml:"timeout"`
+	Failures  int      `yaml:"failures"`
+	Successes int      `yaml:"successes"`
+}
+
 // Log configures logging.
 type Log struct {
 	Format string `yaml:"format"` // text or json
@@ -173,6 +211,8 @@ func Default() Config {
 			Failures: probe.Failures, Successes: probe.Successes, Concurrency: 256,
 		},
 		StateDir: ".signpost",
+		Store:    Store{URL: "signpost.db"},
+		Policies: Policies{Healthcheck: PolicyCheck{Protocol: "HTTP", Port: 80, Path: "/status"}},
 		Log:      Log{Format: "text", Level: "info"},
 	}
 }
@@ -222,6 +262,7 @@ func (c *Config) check() error {
 		errs = append(errs, fmt.Errorf("log.level: %q is not debug, info, warn or error", c.Log.Level))
 	}
 	errs = append(errs, c.Healthcheck.check()...)
+	errs = append(errs, c.checkPolicies()...)
 	errs = append(errs, c.Notify.check()...)
 	errs = append(errs, c.checkProviders()...)
 	for name := range c.Zones.Overrides {
@@ -293,6 +334,11 @@ func (c *Config) resolve(dir string) {
 	}
 	c.Zones.Directory = rel(c.Zones.Directory)
 	c.StateDir = rel(c.StateDir)
+	if c.Store.URL != "none" && !strings.Contains(c.Store.URL, "://") {
+		c.Store.URL = rel(c.Store.URL)
+	} else if path, ok := strings.CutPrefix(c.Store.URL, "sqlite://"); ok {
+		c.Store.URL = rel(path)
+	}
 	if c.GeoIP.Database != "none" {
 		c.GeoIP.Database = rel(c.GeoIP.Database)
 	}
@@ -356,4 +402,23 @@ func (c *Config) TargetsFor(zone string) []string {
 		return o.Targets
 	}
 	return c.Zones.Targets
+}
+
+func (c *Config) checkPolicies() []error {
+	var errs []error
+	switch c.Policies.Healthcheck.Protocol {
+	case "HTTP", "HTTPS", "TCP", "ICMP":
+	default:
+		errs = append(errs, fmt.Errorf("policies.healthcheck.protocol: %q is not HTTP, HTTPS, TCP or ICMP", c.Policies.Healthcheck.Protocol))
+	}
+	for code, r := range c.Regions {
+		if r.Latitude < -90 || r.Latitude > 90 || r.Longitude < -180 || r.Longitude > 180 {
+			errs = append(errs, fmt.Errorf("regions.%s: %g, %g is not a latitude and a longitude", code, r.Latitude, r.Longitude))
+		}
+	}
+	u := c.Store.URL
+	if strings.Contains(u, "://") && !strings.HasPrefix(u, "sqlite://") && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		errs = append(errs, fmt.Errorf("store.url: %q is not a SQLite path, sqlite://, postgres:// or none", u))
+	}
+	return errs
 }

@@ -62,6 +62,7 @@ func start(t *testing.T, cfg string, opts server.Options) *node {
 			cancel()
 			select {
 			case runErr = <-done:
+				_ = srv.State().Close()
 			case <-time.After(10 * time.Second):
 				runErr = fmt.Errorf("Run did not return within 10s")
 			}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/signpost-dns/signpost/internal/config"
+	"github.com/signpost-dns/signpost/internal/source"
 )
 
 // Reload reads the configuration and the sources again, builds the next
@@ -48,6 +49,16 @@ func (s *Server) Reload(ctx context.Context, why string) error {
 	s.reloads.WithLabelValues("success").Inc()
 	s.log.Info("reloaded", "why", why, "zones", len(next.Table.Zones()), "targets", len(next.Table.Targets()), "serial", next.Table.Serial())
 	return nil
+}
+
+// StoreChanged tells the node that a write to its store was committed: the
+// store source's watcher reloads, so the write reaches the answers.
+func (s *Server) StoreChanged(why string) {
+	for _, src := range s.cur.Load().Sources {
+		if st, ok := src.(*source.Store); ok {
+			st.Changed(why)
+		}
+	}
 }
 
 // watch runs the current state's source watchers and reloads when one
@@ -90,7 +101,7 @@ func (s *Server) watch(ctx context.Context) error {
 // warnRestartOnly logs settings a reload cannot apply.
 func (s *Server) warnRestartOnly(old, cfg *config.Config) {
 	if !slices.Equal(cfg.DNS.Listen, old.DNS.Listen) || cfg.DNS.MaxUDPSize != old.DNS.MaxUDPSize ||
-		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile {
-		s.log.Warn("dns, http, log, reconcile and healthcheck.concurrency settings take effect at the next restart")
+		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile || cfg.Store != old.Store {
+		s.log.Warn("dns, http, log, reconcile, store and healthcheck.concurrency settings take effect at the next restart")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/provider"
 	"github.com/signpost-dns/signpost/internal/source"
+	"github.com/signpost-dns/signpost/internal/store"
 )
 
 // State is everything one build produced: what a node serves, probes and
@@ -24,9 +25,21 @@ type State struct {
 	Table     *engine.Table
 	Locator   geo.Locator
 	Providers map[string]provider.Provider
+	// Store is the open store, shared by every state of a process; nil
+	// with store.url none, or before a SQLite store was first created.
+	Store *store.Store
 	// Problems holds the warnings of a good build, and every problem of a
 	// failed one.
 	Problems model.Problems
+}
+
+// Close releases what the state holds open (the store). Call it once, when
+// no state of the process is used any more.
+func (st *State) Close() error {
+	if st.Store == nil {
+		return nil
+	}
+	return st.Store.Close()
 }
 
 // BuildError is a build that found problems; Problems says which.
@@ -46,22 +59,45 @@ func Load(ctx context.Context, path string, prev *State) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Build(ctx, cfg, SourcesFor(cfg, prev), prev)
+	st, err := openStore(ctx, cfg, prev)
+	if err != nil {
+		return nil, err
+	}
+	next, err := Build(ctx, cfg, SourcesFor(cfg, prev, st), prev)
+	if err != nil && st != nil && (prev == nil || prev.Store != st) {
+		st.Close()
+	}
+	return next, err
 }
 
-// SourcesFor returns the sources cfg names, reusing prev's where they are
-// the same.
-func SourcesFor(cfg *config.Config, prev *State) []source.Source {
+// SourcesFor returns the sources cfg names — the zone-file directory, and
+// the store when there is one — reusing prev's where they are the same.
+func SourcesFor(cfg *config.Config, prev *State, st *store.Store) []source.Source {
 	opts := source.DirOptions{Path: cfg.Zones.Directory, Watch: cfg.Zones.Watch,
 		Interval: time.Duration(cfg.Zones.WatchInterval), Also: []string{cfg.Path}}
+	var dir source.Source = source.NewDir(opts)
+	var fromStore source.Source
 	if prev != nil {
 		for _, s := range prev.Sources {
-			if d, ok := s.(*source.Dir); ok && d.Same(opts) {
-				return []source.Source{d}
+			switch s := s.(type) {
+			case *source.Dir:
+				if s.Same(opts) {
+					dir = s
+				}
+			case *source.Store:
+				if s.Store() == st && reflect.DeepEqual(prev.Config.Regions, cfg.Regions) && prev.Config.Policies == cfg.Policies {
+					fromStore = s
+				}
 			}
 		}
 	}
-	return []source.Source{source.NewDir(opts)}
+	if st != nil && fromStore == nil {
+		fromStore = source.NewStore(st, regions(cfg), policyCheck(cfg))
+	}
+	if fromStore == nil {
+		return []source.Source{dir}
+	}
+	return []source.Source{dir, fromStore}
 }
 
 // Build reads the sources, validates and compiles the zones, checks them
@@ -70,6 +106,11 @@ func SourcesFor(cfg *config.Config, prev *State) []source.Source {
 // returns a *BuildError.
 func Build(ctx context.Context, cfg *config.Config, sources []source.Source, prev *State) (*State, error) {
 	st := &State{Config: cfg, Sources: sources}
+	for _, src := range sources {
+		if s, ok := src.(*source.Store); ok {
+			st.Store = s.Store()
+		}
+	}
 	var err error
 	if st.Locator, err = locatorFor(cfg, prev); err != nil {
 		return nil, err
@@ -77,13 +118,8 @@ func Build(ctx context.Context, cfg *config.Config, sources []source.Source, pre
 	if st.Providers, err = providersFor(ctx, cfg, prev); err != nil {
 		return nil, err
 	}
-	for _, src := range sources {
-		zones, probs, err := src.Zones(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", src.Name(), err)
-		}
-		st.Zones = append(st.Zones, zones...)
-		st.Problems = append(st.Problems, probs...)
+	if err := st.readSources(ctx); err != nil {
+		return nil, err
 	}
 	table, probs := engine.Compile(st.Zones, engine.Options{Locator: st.Locator, Serial: nextSerial(prev, time.Now()),
 		SOA: soaFunc(cfg), Probe: probeDefaults(cfg)})
@@ -191,4 +227,27 @@ func soaFunc(cfg *config.Config) func(string) engine.SOA {
 		set(&s.Negative, c.NegativeTTL)
 		return s
 	}
+}
+
+// readSources reads every source's zones. A zone in two places is a
+// problem naming both: a zone lives in one source only.
+func (st *State) readSources(ctx context.Context) error {
+	where := map[string]string{}
+	for _, src := range st.Sources {
+		zones, probs, err := src.Zones(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", src.Name(), err)
+		}
+		st.Problems = append(st.Problems, probs...)
+		for _, z := range zones {
+			if first, ok := where[z.Name]; ok {
+				st.Problems = append(st.Problems, model.Problem{File: z.File, Name: z.Name,
+					Reason: fmt.Sprintf("zone %s is both in %s and in %s; a zone lives in one place", z.Name, first, z.File)})
+				continue
+			}
+			where[z.Name] = z.File
+			st.Zones = append(st.Zones, z)
+		}
+	}
+	return nil
 }
