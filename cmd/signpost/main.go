@@ -26,6 +26,8 @@ Usage:
                                            push the zones to their providers
   signpost dump     --config FILE --zone Z --provider NAME --out DIR
                                            read a zone from a provider into octoDNS YAML
+  signpost token create|list|revoke --config FILE [--name NAME] [--read-only]
+                                           manage REST API tokens
   signpost version                         print the version
 
 Run 'signpost COMMAND --help' for a command's flags.
@@ -51,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"plan":     cmdPlan,
 		"apply":    cmdApply,
 		"dump":     cmdDump,
+		"token":    cmdToken,
 		"version":  cmdVersion,
 	}
 	switch args[0] {

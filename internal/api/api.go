@@ -24,6 +24,8 @@ type Options struct {
 	Health func() []health.TargetStatus
 	// Pprof serves Go's profiles under /debug/pprof/.
 	Pprof bool
+	// Rest, with a store, serves the REST API under /api/v1.
+	Rest *Rest
 }
 
 // New returns the HTTP handler.
@@ -56,6 +58,9 @@ func New(opts Options) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, list)
 	})
+	if opts.Rest != nil && opts.Rest.Store != nil {
+		opts.Rest.Routes(mux)
+	}
 	return mux
 }
 

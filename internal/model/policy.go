@@ -182,3 +182,12 @@ func CheckPointable(p *Policy, ips map[netip.Addr]*IP, typ RRType) string {
 	}
 	return ""
 }
+
+// IPsByAddress indexes ips by address.
+func IPsByAddress(ips []*IP) map[netip.Addr]*IP {
+	out := make(map[netip.Addr]*IP, len(ips))
+	for _, ip := range ips {
+		out[ip.Address] = ip
+	}
+	return out
+}

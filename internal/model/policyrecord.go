@@ -60,3 +60,15 @@ func poolValues(members []Member, ips map[netip.Addr]*IP) []PoolValue {
 	}
 	return out
 }
+
+// PolicyRecordType says whether an API record type is a policy record
+// (zinc's POLICY_ROUTED, POLICY_ROUTED_IPv6), and the DNS type it answers.
+func PolicyRecordType(t string) (RRType, bool) {
+	switch t {
+	case "POLICY_ROUTED":
+		return "A", true
+	case "POLICY_ROUTED_IPv6":
+		return "AAAA", true
+	}
+	return RRType(t), false
+}

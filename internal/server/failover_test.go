@@ -35,6 +35,15 @@ func newFlipper(t *testing.T, addr string) *flipper {
 	return serveFlipper(t, l)
 }
 
+// serveFlipperAt serves a flipper on addr, or says why it cannot bind.
+func serveFlipperAt(t *testing.T, addr string) (*flipper, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return serveFlipper(t, l), nil
+}
+
 func serveFlipper(t *testing.T, l net.Listener) *flipper {
 	f := &flipper{addr: l.Addr().String()}
 	f.status.Store(200)

@@ -92,6 +92,12 @@ func (s *Server) watch(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		if why == "" { // a watcher may have reported just before the swap
+			select {
+			case why = <-changed:
+			default:
+			}
+		}
 		if why != "" {
 			_ = s.Reload(ctx, why) // logged and metered; the old state keeps serving
 		}

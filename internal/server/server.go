@@ -152,7 +152,15 @@ func (s *Server) listenHTTP(st *State) error {
 		ready = s.dns.Ready
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", api.New(api.Options{Ready: ready, Gatherer: s.reg, Health: s.checker.Status, Pprof: c.Pprof}))
+	var rest *api.Rest
+	if st.Store != nil {
+		rest = &api.Rest{Store: st.Store, Changed: s.StoreChanged, Health: s.checker.Status, Logger: s.log.With("component", "api"),
+			View: func() api.View {
+				cur := s.cur.Load()
+				return api.View{Regions: regions(cur.Config), FileZones: cur.FileZones}
+			}}
+	}
+	mux.Handle("/", api.New(api.Options{Ready: ready, Gatherer: s.reg, Health: s.checker.Status, Pprof: c.Pprof, Rest: rest}))
 	for pattern, h := range s.opts.Handlers {
 		mux.Handle(pattern, h)
 	}

@@ -25,6 +25,8 @@ type State struct {
 	Table     *engine.Table
 	Locator   geo.Locator
 	Providers map[string]provider.Provider
+	// FileZones are the zones read from zone files, by name.
+	FileZones []string
 	// Store is the open store, shared by every state of a process; nil
 	// with store.url none, or before a SQLite store was first created.
 	Store *store.Store
@@ -247,6 +249,9 @@ func (st *State) readSources(ctx context.Context) error {
 			}
 			where[z.Name] = z.File
 			st.Zones = append(st.Zones, z)
+			if _, ok := src.(*source.Dir); ok {
+				st.FileZones = append(st.FileZones, z.Name)
+			}
 		}
 	}
 	return nil

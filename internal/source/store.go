@@ -106,9 +106,7 @@ func (s *Store) read(ctx context.Context) (*contents, error) {
 			return err
 		}
 		ips, err := tx.IPs(ctx)
-		for _, ip := range ips {
-			c.ips[ip.Address] = ip
-		}
+		c.ips = model.IPsByAddress(ips)
 		return err
 	})
 	if err != nil {
@@ -129,7 +127,7 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 		}
 		return probs
 	}
-	typ, policy := PolicyType(r.Type)
+	typ, policy := model.PolicyRecordType(r.Type)
 	if !policy {
 		rec, probs := model.TextRecord(z.Root, strings.ToLower(name), model.RRType(r.Type), r.TTL, r.Values)
 		return rec, where(probs)
@@ -150,16 +148,4 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 		return nil, bad("%s", model.CheckPointable(p, c.ips, typ))
 	}
 	return rec, nil
-}
-
-// PolicyType says whether a store record type is a policy record, and the
-// DNS type it answers: A for POLICY_ROUTED, AAAA for POLICY_ROUTED_IPv6.
-func PolicyType(t string) (model.RRType, bool) {
-	switch t {
-	case "POLICY_ROUTED":
-		return "A", true
-	case "POLICY_ROUTED_IPv6":
-		return "AAAA", true
-	}
-	return model.RRType(t), false
 }

@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/netip"
@@ -16,51 +14,26 @@ import (
 	"time"
 
 	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 	"github.com/signpost-dns/signpost/internal/store"
 )
 
-// pgEnv names a PostgreSQL URL; scripts/test.sh sets it to the server on
-// 127.0.0.1:5432. Each test gets a schema of its own, dropped after.
-const pgEnv = "SIGNPOST_TEST_POSTGRES"
-
-// backend opens a fresh store at a URL; reopen opens the same one again.
+// backend opens a fresh store at a URL.
 type backend struct {
 	name string
 	url  func(t *testing.T) string
 }
 
+// backends are SQLite in a temporary directory and, when scripts/test.sh
+// names one, PostgreSQL in a schema of the test's own.
 func backends(t *testing.T) []backend {
 	out := []backend{{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "signpost.db") }}}
-	if base := os.Getenv(pgEnv); base != "" {
-		out = append(out, backend{"postgres", func(t *testing.T) string { return pgSchema(t, base) }})
+	if os.Getenv(servertest.PostgresEnv) != "" {
+		out = append(out, backend{"postgres", func(t *testing.T) string { return servertest.PostgresURL(t) }})
 	} else {
-		t.Logf("%s is not set: PostgreSQL not tested (scripts/test.sh sets it)", pgEnv)
+		t.Logf("%s is not set: PostgreSQL not tested (scripts/test.sh sets it)", servertest.PostgresEnv)
 	}
 	return out
-}
-
-// pgSchema creates a schema for t and returns a URL that uses it.
-func pgSchema(t *testing.T, base string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("creating a schema: %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
 }
 
 // each runs fn against a fresh store of every backend.

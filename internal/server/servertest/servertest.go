@@ -5,6 +5,9 @@
 package servertest
 
 import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for PostgresURL
 	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/geo/geotest"
@@ -147,4 +151,38 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// PostgresEnv names a PostgreSQL URL; scripts/test.sh sets it to the
+// server on 127.0.0.1:5432.
+const PostgresEnv = "SIGNPOST_TEST_POSTGRES"
+
+// PostgresURL creates a schema of its own for t in the PostgreSQL that
+// PostgresEnv names, drops it when t ends, and returns a URL that uses it;
+// "" when PostgresEnv is not set.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return ""
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating a schema: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		db.Close()
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
 }
