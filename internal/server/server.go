@@ -59,6 +59,7 @@ type Server struct {
 
 	checker  *health.Checker
 	notifier *notify.Notifier
+	events   *healthLog // nil without a store
 	dns      *dnsserver.Server // nil with NoDNS
 	http     *http.Server      // nil when http.listen is ""
 	httpLn   net.Listener
@@ -79,8 +80,15 @@ func New(opts Options, st *State) (*Server, error) {
 	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reload_total", Help: "Configuration reloads, by result."}, []string{"result"})
 	s.reg.MustRegister(s.reloads)
 	s.notifier = notify.New(notifyOptions(st, s.log))
+	if st.Store != nil {
+		s.events = newHealthLog(st.Store, s.log.With("component", "events"))
+	}
+	onEvent := func(ev health.Event) {
+		s.notifier.Notify(ev)
+		s.events.add(ev)
+	}
 	s.checker = health.New(health.Options{Concurrency: st.Config.Healthcheck.Concurrency, Logger: s.log.With("component", "health"),
-		OnEvent: s.notifier.Notify, Registerer: s.reg, Probe: opts.Probe})
+		OnEvent: onEvent, Registerer: s.reg, Probe: opts.Probe})
 	view := s.checker.Sync(st.Table.Targets())
 	if !opts.NoDNS {
 		s.dns = dnsserver.New(dnsserver.Options{Addrs: st.Config.DNS.Listen, MaxUDPSize: st.Config.DNS.MaxUDPSize,
@@ -123,6 +131,9 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { s.checker.Run(ctx); return nil })
 	g.Go(func() error { s.notifier.Run(ctx); return nil })
 	g.Go(func() error { return s.watch(ctx) })
+	if s.events != nil {
+		g.Go(func() error { s.events.run(ctx); return nil })
+	}
 	if s.dns != nil {
 		g.Go(func() error { return s.dns.Serve(ctx) })
 	}
