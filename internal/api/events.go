@@ -65,4 +65,5 @@ func (rest *Rest) Routes(mux *http.ServeMux) {
 	mux.Handle("PATCH /api/v1/zones/{id}/records/{record_id}", write(rest.patchRecord))
 	mux.Handle("DELETE /api/v1/zones/{id}/records/{record_id}", write(rest.deleteRecord))
 	mux.Handle("GET /api/v1/events", read(rest.listEvents))
+	rest.zincRoutes(mux)
 }

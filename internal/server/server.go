@@ -59,7 +59,7 @@ type Server struct {
 
 	checker  *health.Checker
 	notifier *notify.Notifier
-	events   *healthLog // nil without a store
+	events   *healthLog        // nil without a store
 	dns      *dnsserver.Server // nil with NoDNS
 	http     *http.Server      // nil when http.listen is ""
 	httpLn   net.Listener
