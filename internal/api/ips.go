@@ -216,7 +216,7 @@ func (rest *Rest) patchIP(r *http.Request, who *store.Token) (int, any, error) {
 		if err := tx.UpdateIP(r.Context(), ip); err != nil {
 			return err
 		}
-		return checkPolicyRecords(r.Context(), tx)
+		return checkPoliciesOf(r.Context(), tx, a)
 	})
 	if err != nil {
 		return 0, nil, err
@@ -239,7 +239,7 @@ func (rest *Rest) deleteIP(r *http.Request, who *store.Token) (int, any, error) 
 		if err := tx.DeleteIP(r.Context(), a); err != nil {
 			return err
 		}
-		return checkPolicyRecords(r.Context(), tx)
+		return checkPoliciesOf(r.Context(), tx, a)
 	})
 	return http.StatusNoContent, nil, err
 }
@@ -252,44 +252,67 @@ func notFoundAs(err error, what string) error {
 	return err
 }
 
-// checkPolicyRecords refuses a write that would leave a policy record
-// pointing at a policy with no enabled member of its family.
-func checkPolicyRecords(ctx context.Context, tx *store.Tx) error {
-	policies, err := tx.Policies(ctx)
-	if err != nil {
-		return err
-	}
+// checkPolicyRecords refuses a write that would leave a record pointing at
+// one of policies with no enabled member of its family. It reads only
+// those policies' records and member IPs.
+func checkPolicyRecords(ctx context.Context, tx *store.Tx, policies ...*model.Policy) error {
 	byID := map[string]*model.Policy{}
+	var ids []string
 	for _, p := range policies {
 		byID[p.ID] = p
+		ids = append(ids, p.ID)
 	}
-	ipList, err := tx.IPs(ctx)
-	if err != nil {
+	records, err := tx.PolicyRecords(ctx, ids...)
+	if err != nil || len(records) == 0 {
 		return err
 	}
-	ips := model.IPsByAddress(ipList)
-	zones, err := tx.Zones(ctx)
+	ips, err := memberIPs(ctx, tx, policies...)
 	if err != nil {
 		return err
 	}
 	fe := model.FieldErrors{}
-	for _, z := range zones {
-		records, err := tx.Records(ctx, z.ID)
-		if err != nil {
-			return err
-		}
-		for _, rec := range records {
-			typ, ok := model.PolicyRecordType(rec.Type)
-			if !ok || len(rec.Values) != 1 || byID[rec.Values[0]] == nil {
-				continue
+	for _, rec := range records {
+		typ, _ := model.PolicyRecordType(rec.Type)
+		if why := model.CheckPointable(byID[rec.Values[0]], ips, typ); why != "" {
+			z, err := tx.Zone(ctx, rec.ZoneID)
+			if err != nil {
+				return err
 			}
-			if why := model.CheckPointable(byID[rec.Values[0]], ips, typ); why != "" {
-				fe.Add("non_field_errors", "%s Record %s of zone %s points at it.", why, rec.Name, z.Root)
-			}
+			fe.Add("non_field_errors", "%s Record %s of zone %s points at it.", why, rec.Name, z.Root)
 		}
 	}
 	if len(fe) > 0 {
 		return &problem{http.StatusConflict, fe}
 	}
 	return nil
+}
+
+// checkPoliciesOf checks the records of the policies addr is a member of.
+func checkPoliciesOf(ctx context.Context, tx *store.Tx, addr netip.Addr) error {
+	policies, err := tx.PoliciesWithIP(ctx, addr)
+	if err != nil {
+		return err
+	}
+	return checkPolicyRecords(ctx, tx, policies...)
+}
+
+// memberIPs reads the stored IPs the policies' members name.
+func memberIPs(ctx context.Context, tx *store.Tx, policies ...*model.Policy) (map[netip.Addr]*model.IP, error) {
+	out := map[netip.Addr]*model.IP{}
+	for _, p := range policies {
+		for _, m := range p.Members {
+			if _, ok := out[m.IP]; ok {
+				continue
+			}
+			ip, err := tx.IP(ctx, m.IP)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[m.IP] = ip
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/netip"
+	"slices"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/store"
@@ -105,21 +106,21 @@ func memberField(i int) string { return "members[" + itoa(i) + "]." }
 // validatePolicy checks p against the stored IPs, the other policies and
 // the regions, inside tx.
 func (rest *Rest) validatePolicy(ctx context.Context, tx *store.Tx, p *model.Policy, fe model.FieldErrors) error {
-	ipList, err := tx.IPs(ctx)
+	ips, err := memberIPs(ctx, tx, p)
 	if err != nil {
 		return err
 	}
-	ips := model.IPsByAddress(ipList)
-	policies, err := tx.Policies(ctx)
+	names, err := tx.PolicyNames(ctx)
 	if err != nil {
 		return err
 	}
 	var others []string
-	for _, o := range policies {
-		if o.ID != p.ID {
-			others = append(others, o.Name)
+	for id, name := range names {
+		if id != p.ID {
+			others = append(others, name)
 		}
 	}
+	slices.Sort(others)
 	for k, v := range model.ValidatePolicy(p, others, ips, rest.view().Regions) {
 		fe[k] = append(fe[k], v...)
 	}
@@ -204,7 +205,7 @@ func (rest *Rest) changePolicy(r *http.Request, who *store.Token, kind string, e
 			return err
 		}
 		ev.After = marshal(policyOut(p))
-		return checkPolicyRecords(r.Context(), tx)
+		return checkPolicyRecords(r.Context(), tx, p)
 	})
 	return p, err
 }
@@ -240,14 +241,11 @@ func (rest *Rest) deletePolicy(r *http.Request, who *store.Token) (int, any, err
 
 // policyUsers names the records that point at policy id, or "".
 func policyUsers(ctx context.Context, tx *store.Tx, id string) string {
-	zones, _ := tx.Zones(ctx)
+	records, _ := tx.PolicyRecords(ctx, id)
 	var users []string
-	for _, z := range zones {
-		records, _ := tx.Records(ctx, z.ID)
-		for _, rec := range records {
-			if _, ok := model.PolicyRecordType(rec.Type); ok && len(rec.Values) == 1 && rec.Values[0] == id {
-				users = append(users, fqdn(rec.Name, z.Root)+" "+rec.Type)
-			}
+	for _, rec := range records {
+		if z, err := tx.Zone(ctx, rec.ZoneID); err == nil {
+			users = append(users, fqdn(rec.Name, z.Root)+" "+rec.Type)
 		}
 	}
 	return joinAnd(users)

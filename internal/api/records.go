@@ -101,12 +101,11 @@ func (rest *Rest) validatePolicyValue(ctx context.Context, tx *store.Tx, typ mod
 		fe.Add("values", "Unknown policy %q.", rec.Values[0])
 		return
 	}
-	ipList, err := tx.IPs(ctx)
+	ips, err := memberIPs(ctx, tx, p)
 	if err != nil {
 		fe.Add("values", "Cannot read the IPs.")
 		return
 	}
-	ips := model.IPsByAddress(ipList)
 	if why := model.CheckPointable(p, ips, typ); why != "" {
 		fe.Add("values", "%s", why)
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"strings"
@@ -10,7 +11,9 @@ import (
 // or POLICY_ROUTED_IPv6 with typ AAAA) serves at name in zone: a dynamic
 // record that never goes dark, whose values are the policy's eligible
 // members of the type's family, each probed with check or its IP's own.
-// A weighted policy is one pool behind a catch-all rule; a latency policy
+// An IP is one health target whatever records use it: a check without a
+// host takes the IP's hostname, or its address, rather than each record's
+// name. A weighted policy is one pool behind a catch-all rule; a latency policy
 // is one pool per region, sorted by code, behind a nearest-region rule.
 // ok is false when no member of the family is eligible.
 func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*IP, regions Regions, check Healthcheck) (*Record, bool) {
@@ -24,7 +27,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 	}
 	d := &Dynamic{NeverDark: true}
 	if p.Routing == RoutingWeighted {
-		d.Pools = []*Pool{{Name: p.Name, Values: poolValues(members, ips)}}
+		d.Pools = []*Pool{{Name: p.Name, Values: poolValues(members, ips, check)}}
 		d.Rules = []*Rule{{Pool: p.Name}}
 	} else {
 		byRegion := map[string][]Member{}
@@ -37,7 +40,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 		}
 		slices.Sort(codes)
 		for _, c := range codes {
-			pl := &Pool{Name: c, Values: poolValues(byRegion[c], ips)}
+			pl := &Pool{Name: c, Values: poolValues(byRegion[c], ips, check)}
 			if r, ok := regions[c]; ok {
 				pt := r.Point()
 				pl.Point = &pt
@@ -53,10 +56,18 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 		Signpost: SignpostOptions{Answers: 1}}, true
 }
 
-func poolValues(members []Member, ips map[netip.Addr]*IP) []PoolValue {
+func poolValues(members []Member, ips map[netip.Addr]*IP, check Healthcheck) []PoolValue {
 	out := make([]PoolValue, len(members))
 	for i, m := range members {
-		out[i] = PoolValue{Value: m.IP.String(), Weight: uint32(m.Weight), Status: StatusObey, Healthcheck: ips[m.IP].Healthcheck}
+		ip := ips[m.IP]
+		hc := check
+		if ip.Healthcheck != nil {
+			hc = *ip.Healthcheck
+		}
+		if hc.Host == "" {
+			hc.Host = cmp.Or(ip.Hostname, m.IP.String())
+		}
+		out[i] = PoolValue{Value: m.IP.String(), Weight: uint32(m.Weight), Status: StatusObey, Healthcheck: &hc}
 	}
 	return out
 }

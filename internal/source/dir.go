@@ -18,8 +18,12 @@ import (
 // Dir is a directory of octoDNS zone files, <zone>.yaml each.
 type Dir struct {
 	opts DirOptions
-	mu   sync.Mutex // protects last
+	mu   sync.Mutex // protects last and the cache
 	last string     // fingerprint of the files Zones last read
+	// zones and probs are what Zones last read; a reload for another
+	// source's sake reuses them while the files are unchanged.
+	zones []*model.Zone
+	probs model.Problems
 }
 
 // DirOptions configure a Dir.
@@ -56,15 +60,23 @@ func (d *Dir) Same(o DirOptions) bool {
 // Name implements Source.
 func (d *Dir) Name() string { return "zone files in " + d.opts.Path }
 
-// Zones implements Source.
+// Zones implements Source. While the files are as Zones last read them,
+// it returns what it read then: zones are never modified once built.
 func (d *Dir) Zones(context.Context) ([]*model.Zone, model.Problems, error) {
 	fp := d.fingerprint()
+	d.mu.Lock()
+	if fp == d.last && d.zones != nil {
+		zones, probs := d.zones, d.probs
+		d.mu.Unlock()
+		return zones, probs, nil
+	}
+	d.mu.Unlock()
 	zones, probs, err := zonefile.LoadDir(d.opts.Path)
 	if err != nil {
 		return nil, nil, err
 	}
 	d.mu.Lock()
-	d.last = fp
+	d.last, d.zones, d.probs = fp, zones, probs
 	d.mu.Unlock()
 	return zones, probs, nil
 }

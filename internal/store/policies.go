@@ -122,3 +122,37 @@ func (t *Tx) members(ctx context.Context, where string, args ...any) (map[string
 	}
 	return out, rows.Err()
 }
+
+// PolicyNames returns every policy's name by id.
+func (t *Tx) PolicyNames(ctx context.Context) (map[string]string, error) {
+	type pair struct{ id, name string }
+	pairs, err := collect(ctx, t, func(row scanner) (pair, error) {
+		var p pair
+		return p, row.Scan(&p.id, &p.name)
+	}, `SELECT id, name FROM policies`)
+	out := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		out[p.id] = p.name
+	}
+	return out, err
+}
+
+// PoliciesWithIP reads the policies that have addr as a member.
+func (t *Tx) PoliciesWithIP(ctx context.Context, addr netip.Addr) ([]*model.Policy, error) {
+	ids, err := collect(ctx, t, func(row scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, `SELECT DISTINCT policy_id FROM members WHERE ip = ?`, addr.String())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Policy, 0, len(ids))
+	for _, id := range ids {
+		p, err := t.Policy(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -55,8 +55,8 @@ var ctx = context.Background()
 
 func TestMigrations(t *testing.T) {
 	each(t, func(t *testing.T, s *store.Store, url string) {
-		if s.Version() != 1 {
-			t.Errorf("schema version %d, want 1", s.Version())
+		if s.Version() != 2 {
+			t.Errorf("schema version %d, want 2", s.Version())
 		}
 		s.Close()
 		again, err := store.Open(ctx, url) // migrations are idempotent
@@ -73,7 +73,7 @@ func TestMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = store.Open(ctx, url)
-		if !errors.Is(err, store.ErrNewer) || !strings.Contains(err.Error(), "version 99, this signpost knows up to 1") {
+		if !errors.Is(err, store.ErrNewer) || !strings.Contains(err.Error(), "version 99, this signpost knows up to 2") {
 			t.Fatalf("a newer database: %v", err)
 		}
 	})
@@ -181,6 +181,14 @@ func TestPoliciesAndRollback(t *testing.T) {
 		}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("a second policy named web: %v, want ErrConflict", err)
 		}
+		must(t, s.View(ctx, func(tx *store.Tx) error {
+			ps, err := tx.PoliciesWithIP(ctx, addr("2001:db8::1"))
+			names, nerr := tx.PolicyNames(ctx)
+			if err != nil || nerr != nil || len(ps) != 1 || ps[0].ID != p.ID || names[p.ID] != "web" {
+				t.Errorf("policies with 2001:db8::1: %+v %v; names %v %v", ps, err, names, nerr)
+			}
+			return nil
+		}))
 		// Deleting an IP removes its memberships; deleting a policy, its members.
 		must(t, s.Update(ctx, func(tx *store.Tx) error { return tx.DeleteIP(ctx, addr("192.0.2.2")) }))
 		if n := len(readPolicy(t, s, p.ID).Members); n != 2 {
@@ -239,6 +247,10 @@ func TestZonesAndRecords(t *testing.T) {
 			rs, err := tx.Records(ctx, z.ID)
 			if len(rs) != 2 || rs[0].Name != "@" {
 				t.Errorf("records %+v", rs)
+			}
+			prs, perr := tx.PolicyRecords(ctx, "5b1f1e58-0000-4000-8000-000000000000", "no-such-policy")
+			if perr != nil || len(prs) != 1 || prs[0].Type != "POLICY_ROUTED" {
+				t.Errorf("policy records %+v %v", prs, perr)
 			}
 			return err
 		}))

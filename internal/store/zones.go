@@ -8,6 +8,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
 // Zone is a zone whose records the store holds.
@@ -86,9 +88,30 @@ func (t *Tx) CreateRecord(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals))
+	_, err = t.exec(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals, policy_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals), r.policy())
 	return err
+}
+
+// policy is the policy a policy record points at, or "".
+func (r *Record) policy() string {
+	if _, ok := model.PolicyRecordType(r.Type); ok && len(r.Values) == 1 {
+		return r.Values[0]
+	}
+	return ""
+}
+
+// PolicyRecords reads the records that point at any of the policies ids.
+func (t *Tx) PolicyRecords(ctx context.Context, ids ...string) ([]*Record, error) {
+	var out []*Record
+	for _, id := range ids {
+		rs, err := collect(ctx, t, scanRecord, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE policy_id = ? ORDER BY zone_id, name, type`, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
 }
 
 // UpdateRecord replaces the TTL and values of the record at r.ID.
@@ -97,7 +120,7 @@ func (t *Tx) UpdateRecord(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE records SET ttl = ?, vals = ? WHERE id = ?`, r.TTL, string(vals), r.ID)
+	res, err := t.exec(ctx, `UPDATE records SET ttl = ?, vals = ?, policy_id = ? WHERE id = ?`, r.TTL, string(vals), r.policy(), r.ID)
 	if err != nil {
 		return err
 	}
