@@ -48,7 +48,7 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 	if t.locator == nil {
 		t.locator = geo.None{}
 	}
-	c := &compiler{t: t, targetIDs: map[string]int{}, probe: target.FillTiming(opts.Probe, model.DefaultProbeTiming())}
+	c := &compiler{t: t, targetIDs: map[string]int{}, shared: map[sharedCheck]sharedTarget{}, probe: target.FillTiming(opts.Probe, model.DefaultProbeTiming())}
 	for _, mz := range zones {
 		soa := DefaultSOA()
 		if opts.SOA != nil {
@@ -64,6 +64,9 @@ type compiler struct {
 	t         *Table
 	probe     model.Healthcheck
 	targetIDs map[string]int
+	// shared remembers the target of a value whose check is shared by
+	// records (policy values), so that it is keyed once, not per record.
+	shared map[sharedCheck]sharedTarget
 	probs     model.Problems
 	file      string
 }
@@ -191,4 +194,16 @@ func (c *compiler) occluded(z *zone, mz *model.Zone) {
 			c.problem(rec, true, "below the delegation at %s; it is never served", cut.name)
 		}
 	}
+}
+
+// sharedCheck is a value and the check it shares with other records.
+type sharedCheck struct {
+	value string
+	check *model.Healthcheck
+}
+
+// sharedTarget is the target a shared check compiled to.
+type sharedTarget struct {
+	id    int
+	check model.Healthcheck // filled and normalized
 }

@@ -92,10 +92,27 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 	if pv.Healthcheck != nil {
 		hc = *pv.Healthcheck
 	}
-	if pv.Status == model.StatusObey && hc.Protocol != "UDP" {
+	switch {
+	case pv.Status != model.StatusObey || hc.Protocol == "UDP":
+	case pv.Healthcheck != nil:
+		v.target = c.sharedTarget(rec, pv)
+	default:
 		v.target = c.target(rec, pv.Value, hc)
 	}
 	return v, true
+}
+
+// sharedTarget is target for a value whose check other records share:
+// keyed once per value and check.
+func (c *compiler) sharedTarget(rec *model.Record, pv model.PoolValue) int {
+	key := sharedCheck{pv.Value, pv.Healthcheck}
+	if st, ok := c.shared[key]; ok {
+		c.t.targets[st.id].Merge(st.check, rec.FQDN()+" "+string(rec.Type))
+		return st.id
+	}
+	id := c.target(rec, pv.Value, *pv.Healthcheck)
+	c.shared[key] = sharedTarget{id: id, check: c.t.targets[id].Check}
+	return id
 }
 
 // target returns the id of the health-check target for val, adding it

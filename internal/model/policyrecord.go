@@ -17,6 +17,26 @@ import (
 // is one pool per region, sorted by code, behind a nearest-region rule.
 // ok is false when no member of the family is eligible.
 func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*IP, regions Regions, check Healthcheck) (*Record, bool) {
+	d, ok := PolicyDynamic(p, typ, ips, regions, check)
+	if !ok {
+		return nil, false
+	}
+	return PolicyRecordWith(zone, name, typ, p, d, check), true
+}
+
+// PolicyRecordWith builds the record at name in zone from a dynamic block
+// PolicyDynamic made for p and typ; records of one policy share it.
+func PolicyRecordWith(zone, name string, typ RRType, p *Policy, d *Dynamic, check Healthcheck) *Record {
+	if name == "@" {
+		name = ""
+	}
+	return &Record{Zone: zone, Name: strings.ToLower(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
+		Signpost: SignpostOptions{Answers: 1}}
+}
+
+// PolicyDynamic builds the dynamic block a policy answers typ with (see
+// PolicyRecord); ok is false when no member of the family is eligible.
+func PolicyDynamic(p *Policy, typ RRType, ips map[netip.Addr]*IP, regions Regions, check Healthcheck) (*Dynamic, bool) {
 	family := 4
 	if typ == "AAAA" {
 		family = 6
@@ -49,11 +69,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 		}
 		d.Rules = []*Rule{{Nearest: true}}
 	}
-	if name == "@" {
-		name = ""
-	}
-	return &Record{Zone: zone, Name: strings.ToLower(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
-		Signpost: SignpostOptions{Answers: 1}}, true
+	return d, true
 }
 
 func poolValues(members []Member, ips map[netip.Addr]*IP, check Healthcheck) []PoolValue {

@@ -49,12 +49,13 @@ func (s *Server) Reload(ctx context.Context, why string) error {
 	return nil
 }
 
-// StoreChanged tells the node that a write to its store was committed: the
-// store source's watcher reloads, so the write reaches the answers.
-func (s *Server) StoreChanged(why string) {
+// StoreChanged tells the node that a write to its store was committed,
+// naming the zones whose records it changed: the store source's watcher
+// reloads, reading again only those zones' records.
+func (s *Server) StoreChanged(why string, zones ...string) {
 	for _, src := range s.cur.Load().Sources {
 		if st, ok := src.(*source.Store); ok {
-			st.Changed(why)
+			st.Changed(why, zones...)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/store"
@@ -18,12 +19,16 @@ type Store struct {
 	regions model.Regions
 	check   model.Healthcheck // the check of IPs without one of their own
 	changed chan string
+
+	mu    sync.Mutex                 // protects rows and stale
+	rows  map[string][]*store.Record // each zone's records as last read
+	stale map[string]bool            // zones whose records changed since
 }
 
 // NewStore returns the store source. regions are those members may name;
 // check is the default check of policy IPs.
 func NewStore(st *store.Store, regions model.Regions, check model.Healthcheck) *Store {
-	return &Store{st: st, regions: regions, check: check, changed: make(chan string, 1)}
+	return &Store{st: st, regions: regions, check: check, changed: make(chan string, 1), rows: map[string][]*store.Record{}, stale: map[string]bool{}}
 }
 
 // Store returns the store read.
@@ -32,8 +37,15 @@ func (s *Store) Store() *store.Store { return s.st }
 // Name implements Source.
 func (s *Store) Name() string { return "the store (" + s.st.Dialect() + ")" }
 
-// Changed tells the watcher that a write was committed. It never blocks.
-func (s *Store) Changed(why string) {
+// Changed tells the watcher that a write was committed, naming the zones
+// whose records it changed (none for a write to IPs or policies, whose
+// records stay as they are). It never blocks.
+func (s *Store) Changed(why string, zones ...string) {
+	s.mu.Lock()
+	for _, z := range zones {
+		s.stale[z] = true
+	}
+	s.mu.Unlock()
 	select {
 	case s.changed <- why:
 	default: // a change is already pending; one reload reads both
@@ -52,12 +64,19 @@ func (s *Store) Watch(ctx context.Context, changed func(why string)) {
 	}
 }
 
-// contents is everything Zones reads, in one transaction.
+// contents is everything Zones reads, in one transaction, and the dynamic
+// blocks built from it: records of one policy share one.
 type contents struct {
 	zones    []*store.Zone
 	records  map[string][]*store.Record
 	policies map[string]*model.Policy
 	ips      map[netip.Addr]*model.IP
+	built    map[policyKey]*model.Dynamic // nil value: no eligible member
+}
+
+type policyKey struct {
+	id  string
+	typ model.RRType
 }
 
 // Zones implements Source.
@@ -86,17 +105,29 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 	return zones, probs, nil
 }
 
+// read reads the zones, policies and IPs, and the records of zones not
+// read before or changed since; the rest come from the last read. Zones
+// marked stale during the read stay marked for the next.
 func (s *Store) read(ctx context.Context) (*contents, error) {
-	c := &contents{records: map[string][]*store.Record{}, policies: map[string]*model.Policy{}, ips: map[netip.Addr]*model.IP{}}
+	c := &contents{records: map[string][]*store.Record{}, policies: map[string]*model.Policy{}, ips: map[netip.Addr]*model.IP{},
+		built: map[policyKey]*model.Dynamic{}}
+	s.mu.Lock()
+	stale, cached := s.stale, s.rows
+	s.stale = map[string]bool{}
+	s.mu.Unlock()
 	err := s.st.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if c.zones, err = tx.Zones(ctx); err != nil {
 			return err
 		}
 		for _, z := range c.zones {
-			if c.records[z.ID], err = tx.Records(ctx, z.ID); err != nil {
-				return err
+			rows, ok := cached[z.ID]
+			if !ok || stale[z.ID] {
+				if rows, err = tx.Records(ctx, z.ID); err != nil {
+					return err
+				}
 			}
+			c.records[z.ID] = rows
 		}
 		ps, err := tx.Policies(ctx)
 		for _, p := range ps {
@@ -109,9 +140,15 @@ func (s *Store) read(ctx context.Context) (*contents, error) {
 		c.ips = model.IPsByAddress(ips)
 		return err
 	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err != nil {
+		for z := range stale { // read again next time
+			s.stale[z] = true
+		}
 		return nil, fmt.Errorf("reading the store: %w", err)
 	}
+	s.rows = c.records // zones no longer listed drop out
 	return c, nil
 }
 
@@ -143,9 +180,14 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 	if p == nil {
 		return nil, bad("policy %s does not exist", r.Values[0])
 	}
-	rec, ok := model.PolicyRecord(z.Root, name, typ, p, c.ips, s.regions, s.check)
-	if !ok {
+	key := policyKey{p.ID, typ}
+	d, seen := c.built[key]
+	if !seen {
+		d, _ = model.PolicyDynamic(p, typ, c.ips, s.regions, s.check)
+		c.built[key] = d
+	}
+	if d == nil {
 		return nil, bad("%s", model.CheckPointable(p, c.ips, typ))
 	}
-	return rec, nil
+	return model.PolicyRecordWith(z.Root, name, typ, p, d, s.check), nil
 }
