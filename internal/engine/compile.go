@@ -67,8 +67,8 @@ type compiler struct {
 	// shared remembers the target of a value whose check is shared by
 	// records (policy values), so that it is keyed once, not per record.
 	shared map[sharedCheck]sharedTarget
-	probs     model.Problems
-	file      string
+	probs  model.Problems
+	file   string
 }
 
 func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...any) {
