@@ -1,6 +1,7 @@
 package api
 
 import (
+	_ "embed"
 	"net/http"
 	"strconv"
 
@@ -33,37 +34,74 @@ func (rest *Rest) listEvents(r *http.Request, _ *store.Token) (int, any, error) 
 	return http.StatusOK, page, err
 }
 
-// Routes mounts the REST API on mux. Reads need a token; writes need one
-// that is not read-only.
-func (rest *Rest) Routes(mux *http.ServeMux) {
-	read := func(h handler) http.HandlerFunc { return rest.serve(false, h) }
-	write := func(h handler) http.HandlerFunc { return rest.serve(true, h) }
-	mux.Handle("GET /api/v1/ips", read(rest.listIPs))
-	mux.Handle("POST /api/v1/ips", write(rest.createIP))
-	mux.Handle("GET /api/v1/ips/{address}", read(rest.getIP))
-	mux.Handle("PATCH /api/v1/ips/{address}", write(rest.patchIP))
-	mux.Handle("DELETE /api/v1/ips/{address}", write(rest.deleteIP))
-	mux.Handle("GET /api/v1/policies", read(rest.listPolicies))
-	mux.Handle("POST /api/v1/policies", write(rest.createPolicy))
-	mux.Handle("GET /api/v1/policies/{id}", read(rest.getPolicy))
-	mux.Handle("PATCH /api/v1/policies/{id}", write(rest.patchPolicy))
-	mux.Handle("DELETE /api/v1/policies/{id}", write(rest.deletePolicy))
-	mux.Handle("POST /api/v1/policies/{id}/members", write(rest.addMember))
-	mux.Handle("PATCH /api/v1/policies/{id}/members/{member_id}", write(func(r *http.Request, who *store.Token) (int, any, error) {
-		return rest.changeMember(r, who, false)
-	}))
-	mux.Handle("DELETE /api/v1/policies/{id}/members/{member_id}", write(func(r *http.Request, who *store.Token) (int, any, error) {
-		return rest.changeMember(r, who, true)
-	}))
-	mux.Handle("GET /api/v1/zones", read(rest.listZones))
-	mux.Handle("POST /api/v1/zones", write(rest.createZone))
-	mux.Handle("GET /api/v1/zones/{id}", read(rest.getZone))
-	mux.Handle("DELETE /api/v1/zones/{id}", write(rest.deleteZone))
-	mux.Handle("GET /api/v1/zones/{id}/records", read(rest.listRecords))
-	mux.Handle("POST /api/v1/zones/{id}/records", write(rest.createRecord))
-	mux.Handle("GET /api/v1/zones/{id}/records/{record_id}", read(rest.getRecord))
-	mux.Handle("PATCH /api/v1/zones/{id}/records/{record_id}", write(rest.patchRecord))
-	mux.Handle("DELETE /api/v1/zones/{id}/records/{record_id}", write(rest.deleteRecord))
-	mux.Handle("GET /api/v1/events", read(rest.listEvents))
-	rest.zincRoutes(mux)
+// route is one REST route: a ServeMux pattern and its handler.
+type route struct {
+	pattern string
+	write   bool
+	h       handler
 }
+
+// routes lists the REST API, zinc's paths included.
+func (rest *Rest) routes() []route {
+	member := func(remove bool) handler {
+		return func(r *http.Request, who *store.Token) (int, any, error) { return rest.changeMember(r, who, remove) }
+	}
+	return append([]route{
+		{"GET /api/v1/ips", false, rest.listIPs},
+		{"POST /api/v1/ips", true, rest.createIP},
+		{"GET /api/v1/ips/{address}", false, rest.getIP},
+		{"PATCH /api/v1/ips/{address}", true, rest.patchIP},
+		{"DELETE /api/v1/ips/{address}", true, rest.deleteIP},
+		{"GET /api/v1/policies", false, rest.listPolicies},
+		{"POST /api/v1/policies", true, rest.createPolicy},
+		{"GET /api/v1/policies/{id}", false, rest.getPolicy},
+		{"PATCH /api/v1/policies/{id}", true, rest.patchPolicy},
+		{"DELETE /api/v1/policies/{id}", true, rest.deletePolicy},
+		{"POST /api/v1/policies/{id}/members", true, rest.addMember},
+		{"PATCH /api/v1/policies/{id}/members/{member_id}", true, member(false)},
+		{"DELETE /api/v1/policies/{id}/members/{member_id}", true, member(true)},
+		{"GET /api/v1/zones", false, rest.listZones},
+		{"POST /api/v1/zones", true, rest.createZone},
+		{"GET /api/v1/zones/{id}", false, rest.getZone},
+		{"DELETE /api/v1/zones/{id}", true, rest.deleteZone},
+		{"GET /api/v1/zones/{id}/records", false, rest.listRecords},
+		{"POST /api/v1/zones/{id}/records", true, rest.createRecord},
+		{"GET /api/v1/zones/{id}/records/{record_id}", false, rest.getRecord},
+		{"PATCH /api/v1/zones/{id}/records/{record_id}", true, rest.patchRecord},
+		{"DELETE /api/v1/zones/{id}/records/{record_id}", true, rest.deleteRecord},
+		{"GET /api/v1/events", false, rest.listEvents},
+	}, rest.zincRoutes()...)
+}
+
+// Routes mounts the REST API and its description on mux. Reads need a
+// token; writes need one that is not read-only.
+func (rest *Rest) Routes(mux *http.ServeMux) {
+	for _, rt := range rest.routes() {
+		mux.Handle(rt.pattern, rest.serve(rt.write, rt.h))
+	}
+	mux.HandleFunc("GET /_health", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPI)
+	})
+}
+
+// Patterns lists every route the REST API serves, as "METHOD /path", for
+// checking them against its description.
+func Patterns() []string {
+	var out []string
+	for _, rt := range (&Rest{}).routes() {
+		out = append(out, rt.pattern)
+	}
+	return append(out, "GET /_health", "GET /api/v1/openapi.json")
+}
+
+// openAPI describes every route (OpenAPI 3).
+//
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the REST API's OpenAPI 3 description.
+func OpenAPI() []byte { return openAPI }

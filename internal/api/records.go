@@ -168,7 +168,7 @@ func (rest *Rest) createRecord(r *http.Request, who *store.Token) (int, any, err
 	if len(fe) > 0 {
 		return 0, nil, badRequest(fe)
 	}
-	rec.Name, rec.Type, rec.Values = strings.ToLower(*in.Name), strings.ToUpper(*in.Type), *in.Values
+	rec.Name, rec.Type, rec.Values = strings.ToLower(*in.Name), canonicalType(*in.Type), *in.Values
 	setTTL(rec, in.TTL, fe)
 	var root string
 	ev := &store.Event{Kind: "record.create"}
@@ -191,6 +191,15 @@ func (rest *Rest) createRecord(r *http.Request, who *store.Token) (int, any, err
 		return 0, nil, err
 	}
 	return http.StatusCreated, recordOut(rec, root), nil
+}
+
+// canonicalType spells a record type as the store keeps it: upper case,
+// but for zinc's POLICY_ROUTED_IPv6.
+func canonicalType(t string) string {
+	if strings.EqualFold(t, "POLICY_ROUTED_IPv6") {
+		return "POLICY_ROUTED_IPv6"
+	}
+	return strings.ToUpper(t)
 }
 
 // setTTL takes the body's TTL, if any, filing a problem under ttl.

@@ -103,15 +103,8 @@ func (rest *Rest) zincPolicies(r *http.Request, who *store.Token) (int, any, err
 	return http.StatusOK, out, err
 }
 
-// zincRoutes mounts zinc's paths.
-func (rest *Rest) zincRoutes(mux *http.ServeMux) {
-	read := func(h handler) http.HandlerFunc { return rest.serve(false, h) }
-	write := func(h handler) http.HandlerFunc { return rest.serve(true, h) }
-	mux.HandleFunc("GET /_health", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.Handle("GET /policies", read(rest.zincPolicies))
-	mux.Handle("GET /policies/{id}", read(rest.zincPolicies))
+// zincRoutes lists zinc's paths.
+func (rest *Rest) zincRoutes() []route {
 	zoneList := func(_ *http.Request, body any) any {
 		out := []zincZone{}
 		for _, z := range body.([]zoneJSON) {
@@ -130,13 +123,17 @@ func (rest *Rest) zincRoutes(mux *http.ServeMux) {
 		}
 		return out
 	}
-	mux.Handle("GET /zones", read(zinc(rest.listZones, zoneList)))
-	mux.Handle("POST /zones", write(zinc(rest.createZone, func(_ *http.Request, body any) any { return toZincZone(body.(zoneJSON), false) })))
-	mux.Handle("GET /zones/{id}", read(zinc(rest.getZone, zone)))
-	mux.Handle("DELETE /zones/{id}", write(rest.deleteZone))
-	mux.Handle("GET /zones/{id}/records", read(zinc(rest.listRecords, records)))
-	mux.Handle("POST /zones/{id}/records", write(zinc(rest.createRecord, record)))
-	mux.Handle("GET /zones/{id}/records/{record_id}", read(zinc(rest.getRecord, record)))
-	mux.Handle("PATCH /zones/{id}/records/{record_id}", write(zinc(rest.patchRecord, record)))
-	mux.Handle("DELETE /zones/{id}/records/{record_id}", write(rest.deleteRecord))
+	return []route{
+		{"GET /policies", false, rest.zincPolicies},
+		{"GET /policies/{id}", false, rest.zincPolicies},
+		{"GET /zones", false, zinc(rest.listZones, zoneList)},
+		{"POST /zones", true, zinc(rest.createZone, func(_ *http.Request, body any) any { return toZincZone(body.(zoneJSON), false) })},
+		{"GET /zones/{id}", false, zinc(rest.getZone, zone)},
+		{"DELETE /zones/{id}", true, rest.deleteZone},
+		{"GET /zones/{id}/records", false, zinc(rest.listRecords, records)},
+		{"POST /zones/{id}/records", true, zinc(rest.createRecord, record)},
+		{"GET /zones/{id}/records/{record_id}", false, zinc(rest.getRecord, record)},
+		{"PATCH /zones/{id}/records/{record_id}", true, zinc(rest.patchRecord, record)},
+		{"DELETE /zones/{id}/records/{record_id}", true, rest.deleteRecord},
+	}
 }

@@ -31,7 +31,7 @@ func restServer(t *testing.T) (string, string, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Options{Rest: &api.Rest{Store: st}}))
+	srv := httptest.NewServer(validating(t, api.New(api.Options{Rest: &api.Rest{Store: st}})))
 	t.Cleanup(srv.Close)
 	return srv.URL, token, st
 }
@@ -48,6 +48,9 @@ func call(t *testing.T, base, token, method, path string, body any) (int, string
 	req, _ := http.NewRequest(method, base+path, &rd)
 	if token != "" {
 		req.SetBasicAuth("zinc", token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
