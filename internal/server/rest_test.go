@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/signpost-dns/signpost/internal/server"
 	"github.com/signpost-dns/signpost/internal/server/servertest"
@@ -190,4 +193,78 @@ func answersOver(addr, name string, want ...string) bool {
 		seen[got[0]] = true
 	}
 	return len(seen) == len(want)
+}
+
+// TestLatencyPolicyOverDNS: a latency policy made through the API answers
+// real DNS queries by the client's place — ECS from Berlin (the test
+// database has its coordinates) goes to Frankfurt, ECS from Sydney to
+// Sydney, ECS from Japan (no coordinates) to the first region by name —
+// with the location network as ECS scope.
+func TestLatencyPolicyOverDNS(t *testing.T) {
+	cfg := servertest.Workspace(t, servertest.ZoneV1, "policies:\n  healthcheck: {protocol: TCP, port: 1}\n")
+	ctx := context.Background()
+	if err := server.EnsureStore(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := server.CreateToken(ctx, cfg, "ops", false)
+	n := start(t, cfg, server.Options{Probe: upProbe})
+	admin := api{t, "http://" + n.http, token}
+	for _, ip := range []string{"127.0.5.1", "127.0.5.2", "127.0.5.3"} {
+		admin.must(201, "POST", "/api/v1/ips", map[string]any{"address": ip}, nil)
+	}
+	var p, z struct{ ID string }
+	admin.must(201, "POST", "/api/v1/policies", map[string]any{"name": "cdn", "members": []map[string]any{
+		{"ip": "127.0.5.1", "region": "eu-central-1"}, {"ip": "127.0.5.2", "region": "ap-southeast-2"}, {"ip": "127.0.5.3", "region": "us-west-1"}}}, &p)
+	admin.must(201, "POST", "/api/v1/zones", map[string]any{"root": "example.org."}, &z)
+	admin.must(201, "POST", "/api/v1/zones/"+z.ID+"/records", map[string]any{"name": "cdn", "type": "POLICY_ROUTED", "values": []string{p.ID}}, nil)
+	for _, tc := range []struct {
+		client string
+		want   string
+		scope  uint8
+	}{
+		{"198.51.100.0", "127.0.5.1", 24}, // Berlin
+		{"2001:db8::", "127.0.5.2", 32},   // Sydney
+		{"203.0.113.0", "127.0.5.2", 24},  // Japan, no coordinates: ap-southeast-2 comes first by name
+	} {
+		waitFor(t, tc.client, func() bool {
+			got, scope := queryECS(t, n.dns, "cdn.example.org.", tc.client)
+			return slices.Equal(got, []string{tc.want}) && scope == tc.scope
+		})
+	}
+}
+
+// queryECS asks name's A records for a client network (/24 or /32 for
+// IPv6) and returns them with the answer's ECS scope.
+func queryECS(t *testing.T, addr, name, client string) ([]string, uint8) {
+	t.Helper()
+	ip := net.ParseIP(client)
+	family, bits := uint16(1), uint8(24)
+	if ip.To4() == nil {
+		family, bits = 2, 32
+	} else {
+		ip = ip.To4()
+	}
+	m := new(dns.Msg)
+	m.SetQuestion(name, dns.TypeA)
+	m.Extra = append(m.Extra, &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}, Option: []dns.EDNS0{
+		&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: family, SourceNetmask: bits, Address: ip}}})
+	r, _, err := (&dns.Client{Timeout: time.Second}).Exchange(m, addr)
+	if err != nil {
+		return nil, 0
+	}
+	var out []string
+	for _, rr := range r.Answer {
+		if a, ok := rr.(*dns.A); ok {
+			out = append(out, a.A.String())
+		}
+	}
+	var scope uint8
+	if opt := r.IsEdns0(); opt != nil {
+		for _, o := range opt.Option {
+			if s, ok := o.(*dns.EDNS0_SUBNET); ok {
+				scope = s.SourceScope
+			}
+		}
+	}
+	return out, scope
 }
