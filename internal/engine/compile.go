@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,32 +40,88 @@ type Options struct {
 	// (Interval, Timeout, Failures, Successes); zero fields take
 	// model.DefaultProbeTiming's.
 	Probe model.Healthcheck
+	// Prev is the table being served. A zone that is the same *model.Zone
+	// with the same SOA settings is reused from it, not compiled again
+	// (its SOA serial stays: it did not change).
+	Prev *Table
 }
 
 // Compile builds a table from validated zones. The problems it returns are
 // what validation could not see (records the DNS library rejects) and
 // warnings about how the zones will be served.
 func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
-	t := &Table{zones: map[string]*zone{}, locator: opts.Locator, serial: opts.Serial}
+	t := &Table{zones: map[string]*zone{}, locator: opts.Locator, serial: opts.Serial, keyIDs: map[string]int{},
+		probe: target.FillTiming(opts.Probe, model.DefaultProbeTiming())}
 	if t.locator == nil {
 		t.locator = geo.None{}
 	}
-	c := &compiler{t: t, targetIDs: map[string]int{}, shared: map[sharedCheck]sharedTarget{}, probe: target.FillTiming(opts.Probe, model.DefaultProbeTiming())}
+	prev := opts.Prev
+	if prev != nil && (prev.locator != t.locator || !sameTiming(prev.probe, t.probe)) {
+		prev = nil
+	}
+	if prev != nil {
+		t.keyIDs, t.base = maps.Clone(prev.keyIDs), slices.Clone(prev.base)
+	}
+	c := &compiler{t: t, shared: map[sharedCheck]sharedTarget{}, probe: t.probe}
+	var order []*zone
 	for _, mz := range zones {
 		soa := DefaultSOA()
 		if opts.SOA != nil {
 			soa = opts.SOA(mz.Name)
 		}
-		c.zone(mz, soa)
+		name := strings.ToLower(mz.Name)
+		if pz := prev.zoneFor(name); pz != nil && pz.src == mz && pz.soaV == soa {
+			t.zones[name], t.names = pz, append(t.names, name)
+			c.probs = append(c.probs, pz.probs...)
+			order = append(order, pz)
+			continue
+		}
+		order = append(order, c.zone(mz, soa))
 	}
 	sort.Strings(t.names)
+	if live := t.gather(order); prev != nil && len(t.base) > 2*live+1024 {
+		opts.Prev = nil // mostly targets nobody uses: number them afresh
+		return Compile(zones, opts)
+	}
 	return t, c.probs
 }
 
+func sameTiming(a, b model.Healthcheck) bool {
+	return a.Interval == b.Interval && a.Timeout == b.Timeout && a.Failures == b.Failures && a.Successes == b.Successes
+}
+
+func (t *Table) zoneFor(name string) *zone {
+	if t == nil {
+		return nil
+	}
+	return t.zones[name]
+}
+
+// gather builds the table's targets from its zones' uses, and returns how
+// many are in use.
+func (t *Table) gather(order []*zone) int {
+	t.targets = make([]target.Target, len(t.base))
+	live := 0
+	for _, z := range order {
+		for _, u := range z.uses {
+			tg := &t.targets[u.id]
+			if tg.Key == "" {
+				*tg = t.base[u.id]
+				tg.Check = u.Check
+				live++
+			}
+			for _, r := range u.Records {
+				tg.Merge(u.Check, r)
+			}
+		}
+	}
+	return live
+}
+
 type compiler struct {
-	t         *Table
-	probe     model.Healthcheck
-	targetIDs map[string]int
+	t     *Table
+	probe model.Healthcheck
+	uses  map[int]*use // the zone being compiled's
 	// shared remembers the target of a value whose check is shared by
 	// records (policy values), so that it is keyed once, not per record.
 	shared map[sharedCheck]sharedTarget
@@ -77,11 +135,13 @@ func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...
 	c.probs = append(c.probs, p)
 }
 
-func (c *compiler) zone(mz *model.Zone, soa SOA) {
+func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	name := strings.ToLower(mz.Name)
-	z := &zone{name: name, nodes: map[string]*node{}}
+	z := &zone{name: name, nodes: map[string]*node{}, src: mz, soaV: soa}
 	z.nodes[name] = &node{name: name}
 	c.file = mz.File
+	first := len(c.probs)
+	c.uses = map[int]*use{}
 	for _, rec := range mz.Records {
 		if s := c.rrset(rec); s != nil {
 			z.add(strings.ToLower(rec.FQDN()), s)
@@ -93,6 +153,12 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) {
 	c.occluded(z, mz)
 	c.t.zones[name] = z
 	c.t.names = append(c.t.names, name)
+	z.probs = slices.Clone(c.probs[first:])
+	for _, u := range c.uses {
+		z.uses = append(z.uses, u)
+	}
+	slices.SortFunc(z.uses, func(a, b *use) int { return a.id - b.id })
+	return z
 }
 
 func (z *zone) add(fqdn string, s *rrset) {

@@ -107,29 +107,47 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 func (c *compiler) sharedTarget(rec *model.Record, pv model.PoolValue) int {
 	key := sharedCheck{pv.Value, pv.Healthcheck}
 	if st, ok := c.shared[key]; ok {
-		c.t.targets[st.id].Merge(st.check, rec.FQDN()+" "+string(rec.Type))
+		c.use(st.id, st.check, rec)
 		return st.id
 	}
-	id := c.target(rec, pv.Value, *pv.Healthcheck)
-	c.shared[key] = sharedTarget{id: id, check: c.t.targets[id].Check}
+	id, check := c.newTarget(rec, pv.Value, *pv.Healthcheck)
+	c.shared[key] = sharedTarget{id: id, check: check}
 	return id
 }
 
 // target returns the id of the health-check target for val, adding it
 // when it is new. One target serves every record and pool that uses it.
 func (c *compiler) target(rec *model.Record, val string, hc model.Healthcheck) int {
+	id, _ := c.newTarget(rec, val, hc)
+	return id
+}
+
+// newTarget is target, also returning the target's filled, normalized
+// check.
+func (c *compiler) newTarget(rec *model.Record, val string, hc model.Healthcheck) (int, model.Healthcheck) {
 	tg := target.New(rec.FQDN(), val, hc, c.probe)
 	if tg.Check.Timeout >= tg.Check.Interval {
 		c.problem(rec, false, "health check timeout %s must be below its interval %s", tg.Check.Timeout, tg.Check.Interval)
 	}
-	id, ok := c.targetIDs[tg.Key]
+	id, ok := c.t.keyIDs[tg.Key]
 	if !ok {
-		id = len(c.t.targets)
-		c.targetIDs[tg.Key] = id
-		c.t.targets = append(c.t.targets, tg)
+		id = len(c.t.base)
+		c.t.keyIDs[tg.Key] = id
+		c.t.base = append(c.t.base, tg)
 	}
-	c.t.targets[id].Merge(tg.Check, rec.FQDN()+" "+string(rec.Type))
-	return id
+	c.use(id, tg.Check, rec)
+	return id, tg.Check
+}
+
+// use records that the zone being compiled probes target id with check
+// for rec.
+func (c *compiler) use(id int, check model.Healthcheck, rec *model.Record) {
+	u := c.uses[id]
+	if u == nil {
+		u = &use{id: id, Target: target.Target{Check: check}}
+		c.uses[id] = u
+	}
+	u.Merge(check, rec.FQDN()+" "+string(rec.Type))
 }
 
 func ruleText(r *model.Rule) string {

@@ -16,6 +16,12 @@ type Table struct {
 	targets []target.Target
 	locator geo.Locator
 	serial  uint32
+	probe   model.Healthcheck // the probe defaults it was compiled with
+
+	// keyIDs and base keep target ids stable across compiles that reuse
+	// zones: base[id] is the target without its records.
+	keyIDs map[string]int
+	base   []target.Target
 }
 
 type zone struct {
@@ -23,6 +29,19 @@ type zone struct {
 	nodes  map[string]*node
 	soa    record
 	negSOA record // the SOA with the negative-caching TTL
+
+	// What a later compile needs to reuse the zone as it is.
+	src   *model.Zone
+	soaV  SOA
+	probs model.Problems
+	uses  []*use // the targets its values probe, in record order
+}
+
+// use is one zone's use of a target: its strictest check there and the
+// records that use it.
+type use struct {
+	id int
+	target.Target
 }
 
 // node is one owner name. Empty non-terminals are nodes without sets.
@@ -87,7 +106,9 @@ type value struct {
 // Zones returns the names of the zones served, sorted.
 func (t *Table) Zones() []string { return t.names }
 
-// Targets returns the health-check targets; ids index this slice.
+// Targets returns the health-check targets; ids index this slice. A target
+// no zone uses any more (after compiles that reused zones) has an empty
+// Key: nothing probes it.
 func (t *Table) Targets() []target.Target { return t.targets }
 
 // Serial returns the SOA serial every zone of the table carries.

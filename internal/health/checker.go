@@ -67,7 +67,7 @@ type View struct {
 func (v *View) Up(id int) bool { return v.states[id].served.Load() }
 
 // Sync makes targets the set being probed and returns their view, aligned
-// with the slice. Targets that still exist keep their state; new ones start
+// with the slice; a target with an empty Key is a hole, not probed. Targets that still exist keep their state; new ones start
 // probing after a random delay within their interval; the rest stop.
 func (c *Checker) Sync(targets []Target) *View {
 	now := c.opts.Clock.Now()
@@ -75,6 +75,9 @@ func (c *Checker) Sync(targets []Target) *View {
 	keep := make(map[string]bool, len(targets))
 	c.mu.Lock()
 	for i, t := range targets {
+		if t.Key == "" {
+			continue // an id no record uses any more: not probed, never asked
+		}
 		keep[t.Key] = true
 		e := c.targets[t.Key]
 		if e == nil {

@@ -103,3 +103,13 @@ func TestSyncKeepsStateAndRemoves(t *testing.T) {
 		t.Error("a new target should count as up until its first result")
 	}
 }
+
+// TestSyncSkipsHoles: an empty Key is an id no record uses; it is neither
+// probed nor listed.
+func TestSyncSkipsHoles(t *testing.T) {
+	c := New(Options{Clock: &fakeClock{now: time.Unix(1000, 0)}})
+	c.Sync([]Target{mkTarget("a", time.Second), {}, mkTarget("b", time.Second)})
+	if n := len(c.Status()); n != 2 {
+		t.Errorf("%d targets listed, want 2", n)
+	}
+}

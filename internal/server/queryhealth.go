@@ -87,6 +87,9 @@ func liveHealth(ctx context.Context, st *State, url string) (*QueryHealth, error
 	targets := st.Table.Targets()
 	q := assumedHealth(len(targets), "live from "+url)
 	for i, tg := range targets {
+		if tg.Key == "" {
+			continue
+		}
 		s, ok := byKey[tg.Key]
 		if !ok {
 			q.why[i] = "not probed by the running server yet"
@@ -108,6 +111,9 @@ func probeNow(ctx context.Context, st *State) *QueryHealth {
 	p := health.NewProber()
 	var wg sync.WaitGroup
 	for i, tg := range targets {
+		if tg.Key == "" {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

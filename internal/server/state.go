@@ -123,8 +123,11 @@ func Build(ctx context.Context, cfg *config.Config, sources []source.Source, pre
 	if err := st.readSources(ctx); err != nil {
 		return nil, err
 	}
-	table, probs := engine.Compile(st.Zones, engine.Options{Locator: st.Locator, Serial: nextSerial(prev, time.Now()),
-		SOA: soaFunc(cfg), Probe: probeDefaults(cfg)})
+	opts := engine.Options{Locator: st.Locator, Serial: nextSerial(prev, time.Now()), SOA: soaFunc(cfg), Probe: probeDefaults(cfg)}
+	if prev != nil {
+		opts.Prev = prev.Table
+	}
+	table, probs := engine.Compile(st.Zones, opts)
 	st.Problems = append(st.Problems, probs...)
 	st.Problems = append(st.Problems, st.checkTargets()...)
 	if len(st.Problems.Errors()) > 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,9 +22,10 @@ type Store struct {
 	check   model.Healthcheck // the check of IPs without one of their own
 	changed chan string
 
-	mu    sync.Mutex                 // protects rows and stale
+	mu    sync.Mutex                 // protects rows, stale and last
 	rows  map[string][]*store.Record // each zone's records as last read
 	stale map[string]bool            // zones whose records changed since
+	last  *contents                  // what Zones last built from
 }
 
 // NewStore returns the store source. regions are those members may name;
@@ -72,6 +75,17 @@ type contents struct {
 	policies map[string]*model.Policy
 	ips      map[netip.Addr]*model.IP
 	built    map[policyKey]*model.Dynamic // nil value: no eligible member
+	fresh    map[string]bool              // zones whose records were read again
+	// zones as built, by zone id, with their problems: a zone whose
+	// records and policies did not change is the same *model.Zone next
+	// time, and the engine reuses its compiled form.
+	out map[string]builtZone
+}
+
+type builtZone struct {
+	root  string
+	z     *model.Zone
+	probs model.Problems
 }
 
 type policyKey struct {
@@ -85,24 +99,95 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 	if err != nil {
 		return nil, nil, err
 	}
+	s.mu.Lock()
+	last := s.last
+	s.mu.Unlock()
+	changed := changedPolicies(last, c)
 	var zones []*model.Zone
 	var probs model.Problems
 	for _, sz := range c.zones {
-		z := &model.Zone{Name: sz.Root, File: "store zone " + sz.Root}
-		for _, r := range c.records[sz.ID] {
-			rec, rp := s.record(c, sz, r)
-			probs = append(probs, rp...)
-			if rec != nil {
-				z.Records = append(z.Records, rec)
-			}
+		b, ok := last.builtZone(sz.ID)
+		if !ok || c.fresh[sz.ID] || b.root != sz.Root || refersTo(c.records[sz.ID], changed) {
+			b = s.build(c, sz)
 		}
-		for _, p := range model.ValidateZone(z) {
-			p.File = z.File
-			probs = append(probs, p)
-		}
-		zones = append(zones, z)
+		c.out[sz.ID] = b
+		zones = append(zones, b.z)
+		probs = append(probs, b.probs...)
 	}
+	s.mu.Lock()
+	s.last = c
+	s.mu.Unlock()
 	return zones, probs, nil
+}
+
+// build builds one store zone.
+func (s *Store) build(c *contents, sz *store.Zone) builtZone {
+	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root}}
+	for _, r := range c.records[sz.ID] {
+		rec, rp := s.record(c, sz, r)
+		b.probs = append(b.probs, rp...)
+		if rec != nil {
+			b.z.Records = append(b.z.Records, rec)
+		}
+	}
+	for _, p := range model.ValidateZone(b.z) {
+		p.File = b.z.File
+		b.probs = append(b.probs, p)
+	}
+	return b
+}
+
+func (c *contents) builtZone(id string) (builtZone, bool) {
+	if c == nil {
+		return builtZone{}, false
+	}
+	b, ok := c.out[id]
+	return b, ok
+}
+
+// changedPolicies returns the policies that differ between two reads: new,
+// gone, edited, or with a member IP that changed.
+func changedPolicies(old, cur *contents) map[string]bool {
+	out := map[string]bool{}
+	if old == nil {
+		return out
+	}
+	ips := map[netip.Addr]bool{}
+	for a, ip := range cur.ips {
+		if o := old.ips[a]; o == nil || !reflect.DeepEqual(o, ip) {
+			ips[a] = true
+		}
+	}
+	for a := range old.ips {
+		if cur.ips[a] == nil {
+			ips[a] = true
+		}
+	}
+	for id, p := range cur.policies {
+		if o := old.policies[id]; o == nil || !reflect.DeepEqual(o, p) || slices.ContainsFunc(p.Members, func(m model.Member) bool { return ips[m.IP] }) {
+			out[id] = true
+		}
+	}
+	for id := range old.policies {
+		if cur.policies[id] == nil {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// refersTo reports whether any of rows is a policy record of a policy in
+// changed.
+func refersTo(rows []*store.Record, changed map[string]bool) bool {
+	if len(changed) == 0 {
+		return false
+	}
+	for _, r := range rows {
+		if _, ok := model.PolicyRecordType(r.Type); ok && len(r.Values) == 1 && changed[r.Values[0]] {
+			return true
+		}
+	}
+	return false
 }
 
 // read reads the zones, policies and IPs, and the records of zones not
@@ -110,7 +195,7 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 // marked stale during the read stay marked for the next.
 func (s *Store) read(ctx context.Context) (*contents, error) {
 	c := &contents{records: map[string][]*store.Record{}, policies: map[string]*model.Policy{}, ips: map[netip.Addr]*model.IP{},
-		built: map[policyKey]*model.Dynamic{}}
+		built: map[policyKey]*model.Dynamic{}, fresh: map[string]bool{}, out: map[string]builtZone{}}
 	s.mu.Lock()
 	stale, cached := s.stale, s.rows
 	s.stale = map[string]bool{}
@@ -126,6 +211,7 @@ func (s *Store) read(ctx context.Context) (*contents, error) {
 				if rows, err = tx.Records(ctx, z.ID); err != nil {
 					return err
 				}
+				c.fresh[z.ID] = true
 			}
 			c.records[z.ID] = rows
 		}
