@@ -40,9 +40,9 @@ type Options struct {
 	// (Interval, Timeout, Failures, Successes); zero fields take
 	// model.DefaultProbeTiming's.
 	Probe model.Healthcheck
-	// Prev is the table being served. A zone that is the same *model.Zone
-	// with the same SOA settings is reused from it, not compiled again
-	// (its SOA serial stays: it did not change).
+	// Prev is the table being served. A zone with the same Token and the
+	// same SOA settings is reused from it, not compiled again (its SOA
+	// serial stays: it did not change).
 	Prev *Table
 }
 
@@ -70,7 +70,7 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 			soa = opts.SOA(mz.Name)
 		}
 		name := strings.ToLower(mz.Name)
-		if pz := prev.zoneFor(name); pz != nil && pz.src == mz && pz.soaV == soa {
+		if pz := prev.zoneFor(name); pz != nil && mz.Token != 0 && pz.token == mz.Token && pz.soaV == soa {
 			t.zones[name], t.names = pz, append(t.names, name)
 			c.probs = append(c.probs, pz.probs...)
 			order = append(order, pz)
@@ -137,7 +137,7 @@ func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...
 
 func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	name := strings.ToLower(mz.Name)
-	z := &zone{name: name, nodes: map[string]*node{}, src: mz, soaV: soa}
+	z := &zone{name: name, nodes: map[string]*node{}, token: mz.Token, soaV: soa}
 	z.nodes[name] = &node{name: name}
 	c.file = mz.File
 	first := len(c.probs)

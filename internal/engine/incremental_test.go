@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -12,12 +13,14 @@ import (
 	"github.com/signpost-dns/signpost/internal/zonefile"
 )
 
+// parseZone parses a zone and gives it a token of its own, as sources do.
 func parseZone(t *testing.T, name, src string) *model.Zone {
 	t.Helper()
 	z, probs := zonefile.Parse(name+"yaml", name, []byte(src))
 	if len(probs.Errors()) > 0 {
 		t.Fatal(probs)
 	}
+	z.Token = rand.Uint64() | 1
 	return z
 }
 
@@ -83,6 +86,11 @@ func TestCompileReusesUnchangedZones(t *testing.T) {
 	}
 	if s := soaSerial(t, t2, "b.test."); s != 2 {
 		t.Errorf("the changed zone's serial is %d, want 2", s)
+	}
+	anon := *a
+	anon.Token = 0 // a zone whose builder gave no token is never taken for unchanged
+	if tz, _ := engine.Compile([]*model.Zone{&anon, b2}, engine.Options{Serial: 9, Prev: t2}); soaSerial(t, tz, "a.test.") != 9 {
+		t.Error("a zone without a token was reused")
 	}
 	if got := liveTargets(t2); !slices.Equal(got, []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}) {
 		t.Errorf("targets %v: zone a still probes 192.0.2.2", got)

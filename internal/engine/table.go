@@ -31,7 +31,7 @@ type zone struct {
 	negSOA record // the SOA with the negative-caching TTL
 
 	// What a later compile needs to reuse the zone as it is.
-	src   *model.Zone
+	token uint64 // the model.Zone's
 	soaV  SOA
 	probs model.Problems
 	uses  []*use // the targets its values probe, in record order

@@ -32,6 +32,10 @@ type Zone struct {
 	Name    string // fully qualified, lower case, with trailing dot
 	File    string
 	Records []*Record
+	// Token identifies this build of the zone: a source gives a zone it
+	// built a random one, and the same one while the zone is unchanged,
+	// so that the engine reuses its compiled form. 0 means unknown.
+	Token uint64
 }
 
 // Record is one record set: a name, a type and its values, optionally

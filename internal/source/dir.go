@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,6 +75,9 @@ func (d *Dir) Zones(context.Context) ([]*model.Zone, model.Problems, error) {
 	zones, probs, err := zonefile.LoadDir(d.opts.Path)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, z := range zones {
+		z.Token = rand.Uint64() | 1
 	}
 	d.mu.Lock()
 	d.last, d.zones, d.probs = fp, zones, probs

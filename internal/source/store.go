@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -122,7 +123,7 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 
 // build builds one store zone.
 func (s *Store) build(c *contents, sz *store.Zone) builtZone {
-	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root}}
+	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1}}
 	for _, r := range c.records[sz.ID] {
 		rec, rp := s.record(c, sz, r)
 		b.probs = append(b.probs, rp...)
