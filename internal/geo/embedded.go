@@ -4,6 +4,8 @@ import (
 	"net/netip"
 
 	"github.com/phuslu/iploc"
+
+	"github.com/signpost-dns/signpost/internal/model"
 )
 
 // Embedded locates addresses by country with the IP2Location LITE data that
@@ -11,10 +13,11 @@ import (
 // sizes, so ECS scopes from it are the full source prefix.
 type Embedded struct {
 	continents map[string]string
+	points     map[string]*model.Point // countries' representative points
 }
 
 // NewEmbedded returns the embedded country locator.
-func NewEmbedded() *Embedded { return &Embedded{continents: newContinents()} }
+func NewEmbedded() *Embedded { return &Embedded{continents: newContinents(), points: countryPoints()} }
 
 // Locate implements Locator.
 func (e *Embedded) Locate(addr netip.Addr) (Location, bool) {
@@ -27,6 +30,7 @@ func (e *Embedded) Locate(addr netip.Addr) (Location, bool) {
 		return Location{}, false
 	}
 	l := continentFor(e.continents, Location{Country: cc})
+	l.Point = e.points[cc] // shared, never written: no allocation per query
 	return l, l.Continent != ""
 }
 

@@ -18,10 +18,13 @@ type Location struct {
 	// address in it has the same location. 0 means unknown: assume the
 	// whole address decided.
 	Bits int
-	// Point is the location's coordinates when the database has them
-	// (City databases), for latency routing; nil otherwise.
+	// Point is the location's coordinates, for latency routing: the
+	// database's when it has them (City databases), else a representative
+	// point of the country; nil when the country is unknown.
 	Point *model.Point
 }
+
+//go:generate go run gen_countrypoints.go
 
 // Code returns the location as a geo code such as "NA-US-CA".
 func (l Location) Code() string {

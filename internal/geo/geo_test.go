@@ -77,7 +77,13 @@ func TestMMDBPoints(t *testing.T) {
 	if !ok || loc.Point == nil || loc.Point.Latitude != 52.52 || loc.Point.Longitude != 13.40 {
 		t.Errorf("Berlin: %+v %v", loc, ok)
 	}
-	if loc, ok := db.Locate(netip.MustParseAddr("203.0.113.7")); !ok || loc.Point != nil {
+	// Without coordinates, the country's representative point (zone.tab).
+	if loc, ok := db.Locate(netip.MustParseAddr("203.0.113.7")); !ok || loc.Point == nil || loc.Point.Latitude != 35.65 || loc.Point.Longitude != 139.74 {
 		t.Errorf("a network without coordinates: %+v %v", loc, ok)
+	}
+	// The embedded country data gives every located address its country's point.
+	loc, ok = geo.NewEmbedded().Locate(netip.MustParseAddr("1.0.0.1"))
+	if !ok || loc.Country != "AU" || loc.Point == nil || loc.Point.Latitude > -20 {
+		t.Errorf("embedded 1.0.0.1: %+v %v", loc, ok)
 	}
 }

@@ -21,6 +21,7 @@ type MMDB struct {
 	path       string
 	db         *maxminddb.Reader
 	continents map[string]string
+	points     map[string]*model.Point // countries' representative points
 
 	mu    sync.RWMutex // protects cache
 	cache map[uintptr]Location
@@ -51,7 +52,7 @@ func OpenMMDB(path string) (*MMDB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening GeoIP database %s: %w", path, err)
 	}
-	return &MMDB{path: path, db: db, continents: newContinents(), cache: map[uintptr]Location{}}, nil
+	return &MMDB{path: path, db: db, continents: newContinents(), points: countryPoints(), cache: map[uintptr]Location{}}, nil
 }
 
 // Close releases the database.
@@ -105,6 +106,8 @@ func (m *MMDB) decode(res maxminddb.Result) (Location, error) {
 	}
 	if lat, lon := rec.Location.Latitude, rec.Location.Longitude; lat != nil && lon != nil {
 		l.Point = &model.Point{Latitude: *lat, Longitude: *lon}
+	} else {
+		l.Point = m.points[l.Country]
 	}
 	l = continentFor(m.continents, l)
 	m.mu.Lock()
