@@ -65,7 +65,7 @@ func (rest *Rest) validateRecord(ctx context.Context, tx *store.Tx, z *store.Zon
 		}
 		if _, probs := model.TextRecord(z.Root, strings.ToLower(name), typ, rec.TTL, rec.Values); len(probs.Errors()) > 0 {
 			for _, p := range probs.Errors() {
-				fe.Add(fieldOf(p.Reason), "%s", p.Reason)
+				fe.Add(fieldOf(p.Reason), "%s", zincReason(p.Reason))
 			}
 		}
 	}
@@ -89,6 +89,19 @@ func fieldOf(reason string) string {
 		return "name"
 	}
 	return "values"
+}
+
+// zincReason is zinc's wording of a value problem where zinc has one.
+func zincReason(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "invalid IPv4 address"):
+		return "Value is not a valid IPv4 address."
+	case strings.HasPrefix(reason, "invalid IPv6 address"):
+		return "Value is not a valid IPv6 address."
+	case strings.HasPrefix(reason, "CNAME takes a single value"):
+		return "Only one value can be specified for CNAME records."
+	}
+	return reason
 }
 
 func (rest *Rest) validatePolicyValue(ctx context.Context, tx *store.Tx, typ model.RRType, rec *store.Record, fe model.FieldErrors) {

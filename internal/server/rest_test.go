@@ -202,7 +202,18 @@ func answersOver(addr, name string, want ...string) bool {
 // from Japan (no coordinates: Japan's representative point) to Tokyo, and
 // from a network the database does not know to the first region by name.
 func TestLatencyPolicyOverDNS(t *testing.T) {
-	cfg := servertest.Workspace(t, servertest.ZoneV1, "policies:\n  healthcheck: {protocol: TCP, port: 1}\n")
+	t.Run("sqlite", func(t *testing.T) { latencyOverDNS(t, "") })
+	if url := servertest.PostgresURL(t); url != "" {
+		t.Run("postgres", func(t *testing.T) { latencyOverDNS(t, url) })
+	}
+}
+
+func latencyOverDNS(t *testing.T, storeURL string) {
+	extra := "policies:\n  healthcheck: {protocol: TCP, port: 1}\n"
+	if storeURL != "" {
+		extra += fmt.Sprintf("store: {url: %q}\n", storeURL)
+	}
+	cfg := servertest.Workspace(t, servertest.ZoneV1, extra)
 	ctx := context.Background()
 	if err := server.EnsureStore(ctx, cfg); err != nil {
 		t.Fatal(err)
