@@ -113,34 +113,44 @@ func TestServeRefusesInvalidZones(t *testing.T) {
 // (SIGINT and SIGTERM cancel that context in main).
 func TestServe(t *testing.T) {
 	cfg := servertest.Workspace(t, servertest.ZoneV1, "")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr servertest.SyncBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, &stderr) }()
-	var dnsAddr, httpAddr string
-	servertest.WaitFor(t, 10*time.Second, "the listeners in the log", func() bool {
-		dnsAddr, httpAddr = logged(stderr.String(), "dns listening"), logged(stderr.String(), "http listening")
-		return dnsAddr != "" && httpAddr != ""
-	})
+	dnsAddr, httpAddr, stop := serve(t, cfg)
 	if a := servertest.QueryAFromDE(dnsAddr, "www.example.com."); len(a) != 1 || a[0] != "127.0.1.1" {
 		t.Errorf("answer %v, want [127.0.1.1]", a)
 	}
 	if code, body := servertest.HTTPGet("http://" + httpAddr + "/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz %d %q", code, body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d:\n%s", code, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	if a := servertest.QueryAFromDE(dnsAddr, "www.example.com."); a != nil {
 		t.Errorf("still answering after shutdown: %v", a)
 	}
+}
+
+// serve runs the serve command on cfg until stop, which requires exit
+// code 0, and returns the DNS and HTTP addresses it logged.
+func serve(t *testing.T, cfg string) (dnsAddr, httpAddr string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr servertest.SyncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, &stderr) }()
+	servertest.WaitFor(t, 10*time.Second, "the listeners in the log", func() bool {
+		dnsAddr, httpAddr = logged(stderr.String(), "dns listening"), logged(stderr.String(), "http listening")
+		return dnsAddr != "" && httpAddr != ""
+	})
+	stop = func() {
+		t.Helper()
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d:\n%s", code, stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+	return dnsAddr, httpAddr, stop
 }
 
 // logged returns the addr= of the first log line with msg, or "".

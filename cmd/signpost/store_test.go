@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -27,16 +26,7 @@ func TestPoliciesThroughTheBinary(t *testing.T) {
 	if code, out, _ := runCmd("token", "list", "--config", cfg); code != 0 || !strings.HasPrefix(out, "ci\tread-only=false") {
 		t.Errorf("token list: %d %q", code, out)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr servertest.SyncBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--config", cfg}, io.Discard, &stderr) }()
-	var dnsAddr, httpAddr string
-	servertest.WaitFor(t, 10*time.Second, "the listeners in the log", func() bool {
-		dnsAddr, httpAddr = logged(stderr.String(), "dns listening"), logged(stderr.String(), "http listening")
-		return dnsAddr != "" && httpAddr != ""
-	})
+	dnsAddr, httpAddr, stop := serve(t, cfg)
 	post := func(path string, body any) string {
 		t.Helper()
 		b, _ := json.Marshal(body)
@@ -62,10 +52,7 @@ func TestPoliciesThroughTheBinary(t *testing.T) {
 	servertest.WaitFor(t, 10*time.Second, "the policy's answer", func() bool {
 		return slices.Equal(servertest.QueryA(dnsAddr, "www.example.net."), []string{"127.0.6.1"})
 	})
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d:\n%s", code, stderr.String())
-	}
+	stop()
 	if code, out, _ := runCmd("token", "revoke", "--config", cfg, "ci"); code != 0 || out != "revoked ci\n" {
 		t.Errorf("token revoke: %d %q", code, out)
 	}

@@ -83,20 +83,8 @@ func restAPI(t *testing.T, storeURL string) {
 	if _, err := serveFlipperAt(t, "127.0.0.32:"+port); err != nil {
 		t.Skipf("127.0.0.32:%s is taken: %v", port, err)
 	}
-	extra := fmt.Sprintf("healthcheck: {interval: 200ms, timeout: 100ms, failures: 1, successes: 1}\npolicies:\n  healthcheck: {protocol: HTTP, port: %s, host: app.example.com, path: /health}\n", port)
-	if storeURL != "" {
-		extra += fmt.Sprintf("store: {url: %q}\n", storeURL)
-	}
-	cfg := servertest.Workspace(t, servertest.ZoneV1, extra)
-	ctx := context.Background()
-	if err := server.EnsureStore(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	rw, err := server.CreateToken(ctx, cfg, "ops", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ro, _ := server.CreateToken(ctx, cfg, "viewer", true)
+	cfg, rw := storeWorkspaceAt(t, storeURL, fmt.Sprintf("healthcheck: {interval: 200ms, timeout: 100ms, failures: 1, successes: 1}\npolicies:\n  healthcheck: {protocol: HTTP, port: %s, host: app.example.com, path: /health}\n", port))
+	ro, _ := server.CreateToken(context.Background(), cfg, "viewer", true)
 	n := start(t, cfg, server.Options{})
 	base := "http://" + n.http
 	anon, admin, viewer := api{t, base, ""}, api{t, base, rw}, api{t, base, ro}
@@ -181,6 +169,26 @@ func restAPI(t *testing.T, storeURL string) {
 	waitFor(t, "answers after a restart", func() bool { return answersOver(n2.dns, "www.example.org.", "127.0.0.31") })
 }
 
+// storeWorkspaceAt is a workspace with extra config whose store is at
+// storeURL ("" for SQLite beside the config), created, with a read-write
+// token called ops.
+func storeWorkspaceAt(t *testing.T, storeURL, extra string) (cfg, token string) {
+	t.Helper()
+	if storeURL != "" {
+		extra += fmt.Sprintf("store: {url: %q}\n", storeURL)
+	}
+	cfg = servertest.Workspace(t, servertest.ZoneV1, extra)
+	ctx := context.Background()
+	if err := server.EnsureStore(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	token, err := server.CreateToken(ctx, cfg, "ops", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, token
+}
+
 // answersOver reports whether 20 queries of name saw every one of want and
 // nothing else.
 func answersOver(addr, name string, want ...string) bool {
@@ -209,16 +217,7 @@ func TestLatencyPolicyOverDNS(t *testing.T) {
 }
 
 func latencyOverDNS(t *testing.T, storeURL string) {
-	extra := "policies:\n  healthcheck: {protocol: TCP, port: 1}\n"
-	if storeURL != "" {
-		extra += fmt.Sprintf("store: {url: %q}\n", storeURL)
-	}
-	cfg := servertest.Workspace(t, servertest.ZoneV1, extra)
-	ctx := context.Background()
-	if err := server.EnsureStore(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	token, _ := server.CreateToken(ctx, cfg, "ops", false)
+	cfg, token := storeWorkspaceAt(t, storeURL, "policies:\n  healthcheck: {protocol: TCP, port: 1}\n")
 	n := start(t, cfg, server.Options{Probe: upProbe})
 	admin := api{t, "http://" + n.http, token}
 	for _, ip := range []string{"127.0.5.1", "127.0.5.2", "127.0.5.3"} {
