@@ -28,6 +28,15 @@ func nearest(d *dynamic, owner string, c *client, h Health, r Rand, resp *Respon
 			dist[i] = model.DistanceKm(*pt, *pl.point)
 		}
 	}
+	if tr != nil && pt != nil {
+		for i := range n {
+			if dist[i] >= unplaced {
+				tr.addf("region %s has no coordinates", d.pools[i].name)
+			} else {
+				tr.addf("region %s at %.0f km", d.pools[i].name, dist[i])
+			}
+		}
+	}
 	for range n {
 		best := -1
 		for i := range n {
@@ -36,13 +45,6 @@ func nearest(d *dynamic, owner string, c *client, h Health, r Rand, resp *Respon
 			}
 		}
 		pl := &d.pools[best]
-		if tr != nil && pt != nil {
-			if dist[best] >= unplaced {
-				tr.addf("region %s has no coordinates", pl.name)
-			} else {
-				tr.addf("region %s at %.0f km", pl.name, dist[best])
-			}
-		}
 		dist[best] = -1
 		if first, ok := pick(pl, d.answers, owner, h, r, resp, tr); ok {
 			resp.Pool = pl.name

@@ -142,7 +142,8 @@ func TestLatencyPolicy(t *testing.T) {
 	runSteerCases(t, table, []steerCase{
 		{name: "Berlin goes to Frankfurt", client: "198.51.100.7", rnd: []int{10}, want: []string{"192.0.2.2"}, pool: "eu-central-1", trace: "region eu-central-1 at 423 km"},
 		{name: "Sydney goes to Sydney", client: "203.0.113.7", want: []string{"192.0.2.4"}, pool: "ap-southeast-2"},
-		{name: "Frankfurt down: Berlin goes to the next nearest", client: "198.51.100.7", down: []string{"192.0.2.1", "192.0.2.2"}, want: []string{"192.0.2.3"}, pool: "us-west-1"},
+		{name: "Frankfurt down: Berlin goes to the next nearest", client: "198.51.100.7", down: []string{"192.0.2.1", "192.0.2.2"}, want: []string{"192.0.2.3"}, pool: "us-west-1",
+			trace: "region ap-southeast-2 at 16095 km"}, // every region's distance is explained
 		{name: "no coordinates: regions in name order", client: "100.64.3.3", want: []string{"192.0.2.4"}, pool: "ap-southeast-2",
 			trace: "client's coordinates unknown: regions in name order"},
 		{name: "no client: regions in name order", want: []string{"192.0.2.4"}, pool: "ap-southeast-2"},
