@@ -24,7 +24,7 @@ var hostValued = map[string]bool{"NS": true, "CNAME": true, "PTR": true}
 // collection id until read maps it to the collection's name.
 func fromAPI(r types.ResourceRecordSet) RRSet {
 	s := RRSet{Name: normName(aws.ToString(r.Name)), Type: string(r.Type), SetID: aws.ToString(r.SetIdentifier),
-		TTL: uint32(aws.ToInt64(r.TTL)), Weight: r.Weight, Failover: string(r.Failover), HealthCheck: aws.ToString(r.HealthCheckId)}
+		TTL: uint32(aws.ToInt64(r.TTL)), Weight: r.Weight, Region: string(r.Region), Failover: string(r.Failover), HealthCheck: aws.ToString(r.HealthCheckId)}
 	for _, v := range r.ResourceRecords {
 		val := aws.ToString(v.Value)
 		if hostValued[s.Type] && !strings.HasSuffix(val, ".") {
@@ -49,7 +49,7 @@ func fromAPI(r types.ResourceRecordSet) RRSet {
 // the ids of the checks the apply created, cidrIDs collection names to ids.
 func toAPI(s RRSet, zoneID string, checks, cidrIDs map[string]string) types.ResourceRecordSet {
 	r := types.ResourceRecordSet{Name: aws.String(s.Name), Type: types.RRType(s.Type), Weight: s.Weight,
-		Failover: types.ResourceRecordSetFailover(s.Failover)}
+		Region: types.ResourceRecordSetRegion(s.Region), Failover: types.ResourceRecordSetFailover(s.Failover)}
 	if s.SetID != "" {
 		r.SetIdentifier = aws.String(s.SetID)
 	}

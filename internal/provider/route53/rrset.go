@@ -18,6 +18,7 @@ type RRSet struct {
 	Value []string `json:"values,omitempty"`
 
 	Weight   *int64 `json:"weight,omitempty"`
+	Region   string `json:"region,omitempty"`   // latency routing
 	Failover string `json:"failover,omitempty"` // PRIMARY or SECONDARY
 	Geo      *Geo   `json:"geo,omitempty"`
 	CIDR     *CIDR  `json:"cidr,omitempty"`
@@ -87,6 +88,9 @@ func (r RRSet) String() string {
 	}
 	if r.Weight != nil {
 		fmt.Fprintf(&b, " weight=%d", *r.Weight)
+	}
+	if r.Region != "" {
+		fmt.Fprintf(&b, " region=%s", r.Region)
 	}
 	if r.Failover != "" {
 		fmt.Fprintf(&b, " failover=%s", r.Failover)

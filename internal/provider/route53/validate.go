@@ -46,6 +46,8 @@ func policy(s *RRSet) string {
 	switch {
 	case s.Weight != nil:
 		return "weighted"
+	case s.Region != "":
+		return "latency"
 	case s.Failover != "":
 		return "failover"
 	case s.Geo != nil:
