@@ -236,10 +236,19 @@ func (rest *Rest) deleteIP(r *http.Request, who *store.Token) (int, any, error) 
 			return notFoundAs(err, "IP")
 		}
 		ev.Before = marshal(ip)
+		affected, err := tx.PoliciesWithIP(r.Context(), a) // before the delete takes the memberships
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteIP(r.Context(), a); err != nil {
 			return err
 		}
-		return checkPoliciesOf(r.Context(), tx, a)
+		for i, p := range affected {
+			if affected[i], err = tx.Policy(r.Context(), p.ID); err != nil {
+				return err
+			}
+		}
+		return checkPolicyRecords(r.Context(), tx, affected...)
 	})
 	return http.StatusNoContent, nil, err
 }

@@ -128,8 +128,9 @@ func TestNativeRoutes(t *testing.T) {
 	do("GET", "/api/v1/zones/"+z+"/records", nil, 200)
 	do("GET", "/api/v1/zones/"+z+"/records/"+r, nil, 200)
 	do("GET", "/api/v1/zones/"+z, nil, 200)
-	// The v6 member cannot go while www AAAA points at the policy.
+	// The v6 member, or its IP, cannot go while www AAAA points at the policy.
 	do("DELETE", "/api/v1/policies/"+p+"/members/"+m, nil, 409)
+	do("DELETE", "/api/v1/ips/2001:db8::1", nil, 409)
 	do("DELETE", "/api/v1/policies/"+p, nil, 409)
 	do("DELETE", "/api/v1/zones/"+z+"/records/"+r, nil, 204)
 	do("DELETE", "/api/v1/policies/"+p+"/members/"+m, nil, 204)
