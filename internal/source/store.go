@@ -257,8 +257,10 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 		return rec, where(probs)
 	}
 	fqdn := (&model.Record{Zone: z.Root, Name: name}).FQDN()
+	// A policy record that cannot answer is left out with a warning: the
+	// API refuses to make one, and the rest of the zone still serves.
 	bad := func(format string, args ...any) model.Problems {
-		return where(model.Problems{{Name: fqdn, Type: model.RRType(r.Type), Reason: fmt.Sprintf(format, args...)}})
+		return where(model.Problems{{Name: fqdn, Type: model.RRType(r.Type), Reason: fmt.Sprintf(format, args...), Warning: true}})
 	}
 	if len(r.Values) != 1 {
 		return nil, bad("Only one value can be specified for %s records.", r.Type)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/signpost-dns/signpost/internal/model"
@@ -60,5 +61,40 @@ func TestStoreRereadsChangedZones(t *testing.T) {
 	src.Changed("a write to zone a", a.ID)
 	if got := values(); !slices.Equal(got, []string{"192.0.2.2"}) {
 		t.Errorf("zone a was not read again after its change: %v", got)
+	}
+}
+
+// TestStorePolicyRecordWithoutMembers: a policy record whose policy has no
+// usable member is left out with a warning; the zone's other records serve.
+func TestStorePolicyRecordWithoutMembers(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "signpost.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := &model.Policy{Name: "empty", Routing: model.RoutingWeighted, TTL: 30}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		z := &store.Zone{Root: "a.test."}
+		if err := tx.CreatePolicy(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.CreateZone(ctx, z); err != nil {
+			return err
+		}
+		if err := tx.CreateRecord(ctx, &store.Record{ZoneID: z.ID, Name: "www", Type: "POLICY_ROUTED", TTL: 30, Values: []string{p.ID}}); err != nil {
+			return err
+		}
+		return tx.CreateRecord(ctx, &store.Record{ZoneID: z.ID, Name: "static", Type: "A", TTL: 30, Values: []string{"192.0.2.1"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones, probs, err := source.NewStore(st, model.NewRegions(), model.Healthcheck{}).Zones(ctx)
+	if err != nil || len(probs.Errors()) != 0 || len(probs) != 1 || len(zones) != 1 || len(zones[0].Records) != 1 {
+		t.Fatalf("zones %v, problems %v, %v", zones, probs, err)
+	}
+	if want := `has no enabled IPv4 member`; !slices.ContainsFunc(probs, func(p model.Problem) bool { return p.Warning && strings.Contains(p.Reason, want) }) {
+		t.Errorf("problems %v lack a warning %q", probs, want)
 	}
 }
