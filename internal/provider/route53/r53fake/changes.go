@@ -132,7 +132,7 @@ func same(a, b *types.ResourceRecordSet) bool {
 	}
 	return slices.Equal(vals(a), vals(b)) && aws.ToInt64(a.TTL) == aws.ToInt64(b.TTL) &&
 		aws.ToInt64(a.Weight) == aws.ToInt64(b.Weight) && (a.Weight == nil) == (b.Weight == nil) &&
-		a.Failover == b.Failover && alias(a) == alias(b) && geo(a) == geo(b) &&
+		a.Failover == b.Failover && a.Region == b.Region && alias(a) == alias(b) && geo(a) == geo(b) &&
 		aws.ToString(a.HealthCheckId) == aws.ToString(b.HealthCheckId)
 }
 
@@ -165,6 +165,9 @@ func (f *Fake) checkSet(z *zone, next map[string]types.ResourceRecordSet, s *typ
 	}
 	if g := s.GeoLocation; g != nil && g.ContinentCode != nil && g.CountryCode != nil {
 		bad("a geolocation names a continent or a country, not both")
+	}
+	if r := s.Region; r != "" && !slices.Contains(r.Values(), r) {
+		bad("Region %s is not a region latency routing knows", r)
 	}
 	return msgs
 }
@@ -220,10 +223,17 @@ func checkGroup(name, t string, g []types.ResourceRecordSet) []string {
 	policies := map[string]bool{}
 	failover := map[types.ResourceRecordSetFailover]int{}
 	locations := map[string]bool{}
+	regions := map[types.ResourceRecordSetRegion]bool{}
 	for _, s := range g {
 		switch {
 		case s.Weight != nil:
 			policies["weighted"] = true
+		case s.Region != "":
+			policies["latency"] = true
+			if regions[s.Region] {
+				msgs = append(msgs, fmt.Sprintf("%s %s: two records for one region", name, t))
+			}
+			regions[s.Region] = true
 		case s.Failover != "":
 			policies["failover"] = true
 			failover[s.Failover]++
