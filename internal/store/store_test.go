@@ -55,8 +55,8 @@ var ctx = context.Background()
 
 func TestMigrations(t *testing.T) {
 	each(t, func(t *testing.T, s *store.Store, url string) {
-		if s.Version() != 2 {
-			t.Errorf("schema version %d, want 2", s.Version())
+		if s.Version() != 3 {
+			t.Errorf("schema version %d, want 3", s.Version())
 		}
 		s.Close()
 		again, err := store.Open(ctx, url) // migrations are idempotent
@@ -73,7 +73,7 @@ func TestMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = store.Open(ctx, url)
-		if !errors.Is(err, store.ErrNewer) || !strings.Contains(err.Error(), "version 99, this signpost knows up to 2") {
+		if !errors.Is(err, store.ErrNewer) || !strings.Contains(err.Error(), "version 99, this signpost knows up to 3") {
 			t.Fatalf("a newer database: %v", err)
 		}
 	})
@@ -314,4 +314,30 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestIPChecks(t *testing.T) {
+	each(t, func(t *testing.T, s *store.Store, _ string) {
+		a := addr("192.0.2.1")
+		must(t, s.Update(ctx, func(tx *store.Tx) error {
+			return tx.PutIPCheck(ctx, &store.IPCheck{Provider: "r53", Address: a, Reference: "signpost 1"})
+		}))
+		must(t, s.Update(ctx, func(tx *store.Tx) error {
+			return tx.PutIPCheck(ctx, &store.IPCheck{Provider: "r53", Address: a, Reference: "signpost 1", ID: "hc-1"})
+		}))
+		must(t, s.View(ctx, func(tx *store.Tx) error {
+			c, err := tx.IPCheck(ctx, "r53", a)
+			if err != nil || c.Reference != "signpost 1" || c.ID != "hc-1" {
+				t.Errorf("check %+v %v", c, err)
+			}
+			if _, err := tx.IPCheck(ctx, "other", a); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("another provider's: %v", err)
+			}
+			return nil
+		}))
+		must(t, s.Update(ctx, func(tx *store.Tx) error { return tx.DeleteIPCheck(ctx, "r53", a) }))
+		if err := s.Update(ctx, func(tx *store.Tx) error { return tx.DeleteIPCheck(ctx, "r53", a) }); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting twice: %v", err)
+		}
+	})
 }

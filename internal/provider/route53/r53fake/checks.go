@@ -41,6 +41,20 @@ func (f *Fake) CreateHealthCheck(_ context.Context, in *route53.CreateHealthChec
 	return &route53.CreateHealthCheckOutput{HealthCheck: hc}, nil
 }
 
+// GetHealthCheck returns one check, or NoSuchHealthCheck.
+func (f *Fake) GetHealthCheck(_ context.Context, in *route53.GetHealthCheckInput, _ ...func(*route53.Options)) (*route53.GetHealthCheckOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("GetHealthCheck"); err != nil {
+		return nil, err
+	}
+	hc := f.checks[aws.ToString(in.HealthCheckId)]
+	if hc == nil {
+		return nil, &types.NoSuchHealthCheck{Message: aws.String("no health check " + aws.ToString(in.HealthCheckId))}
+	}
+	return &route53.GetHealthCheckOutput{HealthCheck: hc}, nil
+}
+
 func checkConfig(c *types.HealthCheckConfig) string {
 	switch {
 	case c == nil:

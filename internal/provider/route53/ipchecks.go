@@ -1,0 +1,82 @@
+package route53
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+)
+
+// IPCheckStore keeps each IP's health check at this provider: its
+// CallerReference, saved before the check is created, and its id.
+type IPCheckStore interface {
+	// IPCheck returns the reference and id kept for addr ("" and "" for
+	// none).
+	IPCheck(ctx context.Context, addr netip.Addr) (ref, id string, err error)
+	PutIPCheck(ctx context.Context, addr netip.Addr, ref, id string) error
+}
+
+// EnsureIPCheck returns the id of addr's health check with cfg. The kept
+// check is used while Route53 has it with an equivalent config. Otherwise
+// a check is created, its CallerReference kept first: a retry after a
+// crash between the two reuses the reference, and Route53 answers with
+// the check it made, never a second one. replaced is the id of a check
+// whose config changed, for the caller to delete once no record set uses
+// it.
+func (p *Provider) EnsureIPCheck(ctx context.Context, refs IPCheckStore, addr netip.Addr, cfg *types.HealthCheckConfig) (id, replaced string, err error) {
+	ref, id, err := refs.IPCheck(ctx, addr)
+	if err != nil {
+		return "", "", err
+	}
+	if id != "" {
+		out, err := call(ctx, p.c, "GetHealthCheck", p.c.api.GetHealthCheck, &route53.GetHealthCheckInput{HealthCheckId: aws.String(id)})
+		var gone *types.NoSuchHealthCheck
+		switch {
+		case err == nil && sameIPCheck(out.HealthCheck.HealthCheckConfig, cfg):
+			return id, "", nil
+		case err == nil:
+			replaced = id // the config changed: a new check, a new reference
+		case !errors.As(err, &gone):
+			return "", "", fmt.Errorf("reading the health check of %s: %w", addr, err)
+		}
+		ref = "" // deleted out of band, or replaced
+	}
+	if ref == "" {
+		ref = "signpost " + randomHex(32)
+		if err := refs.PutIPCheck(ctx, addr, ref, ""); err != nil {
+			return "", "", fmt.Errorf("keeping the reference of %s's check: %w", addr, err)
+		}
+	}
+	out, err := call(ctx, p.c, "CreateHealthCheck", p.c.api.CreateHealthCheck,
+		&route53.CreateHealthCheckInput{CallerReference: aws.String(ref), HealthCheckConfig: cfg})
+	if err != nil {
+		return "", "", fmt.Errorf("creating the health check of %s: %w", addr, err)
+	}
+	id = aws.ToString(out.HealthCheck.Id)
+	if err := refs.PutIPCheck(ctx, addr, ref, id); err != nil {
+		return "", "", fmt.Errorf("keeping the id of %s's check: %w", addr, err)
+	}
+	return id, replaced, nil
+}
+
+// sameIPCheck reports whether an existing check does what cfg asks. What
+// cfg leaves unset is AWS's default (interval 30 s, threshold 3, no SNI),
+// as Route53 reports it for checks made without them, zinc's among them.
+func sameIPCheck(have, want *types.HealthCheckConfig) bool {
+	str := func(p *string) string { return aws.ToString(p) }
+	or := func(p *int32, def int32) int32 {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	return have.Type == want.Type && sameIP(str(have.IPAddress), str(want.IPAddress)) &&
+		aws.ToInt32(have.Port) == aws.ToInt32(want.Port) && str(have.ResourcePath) == str(want.ResourcePath) &&
+		str(have.FullyQualifiedDomainName) == str(want.FullyQualifiedDomainName) && str(have.SearchString) == str(want.SearchString) &&
+		aws.ToBool(have.EnableSNI) == aws.ToBool(want.EnableSNI) &&
+		or(have.RequestInterval, 30) == or(want.RequestInterval, 30) && or(have.FailureThreshold, 3) == or(want.FailureThreshold, 3)
+}
