@@ -54,8 +54,8 @@ func TestMotoConformance(t *testing.T) {
 	}
 	for i, src := range steps {
 		zp := convergeIn(t, p, name, src)
-		if checks := createdChecks(zp); i == 0 && (checks != 7 || len(zp.Changes) != 4) {
-			t.Errorf("first plan: %d checks, %d record changes; want 7 and 4", checks, len(zp.Changes))
+		if checks := createdChecks(zp); i == 0 && (checks != 7 || len(zp.Changes) != 5) {
+			t.Errorf("first plan: %d checks, %d record changes; want 7 and 5", checks, len(zp.Changes))
 		}
 	}
 }

@@ -53,16 +53,8 @@ func summary(zp *plan.ZonePlan) string { return providertest.Summary(zp) }
 // docsDynamic is octoDNS's documentation example.
 const docsDynamic = providertest.Dynamic
 
-const statics = `www:
-  type: CNAME
-  value: test.example.com.
-mail:
-  type: MX
-  values: [{exchange: mx1.example.com., preference: 10}]
-txt:
-  type: TXT
-  values: ['v=spf1 -all', 'hello\; world']
-`
+// statics are plain records of the common types.
+const statics = providertest.Statics
 
 // TestSuite runs the shared provider conformance suite against the fake.
 func TestSuite(t *testing.T) {
@@ -95,7 +87,7 @@ func TestConformance(t *testing.T) {
 		{"weights change", statics + strings.Replace(docsDynamic, "weight: 3", "weight: 7", 1), 7},
 		{"a pool and its rule go", statics + strings.Replace(strings.Replace(docsDynamic, "      apac:\n        fallback: na\n        values: [{value: 1.1.1.1}, {value: 2.2.2.2}]\n", "", 1), "      - geos: [AF-ZA, AS, OC]\n        pool: apac\n", "", 1), 5},
 		{"the health check path changes", statics + docsDynamic + "  octodns:\n    healthcheck: {path: /status}\n", 7},
-		{"CNAME becomes A", strings.Replace(statics, "www:\n  type: CNAME\n  value: test.example.com.", "www:\n  type: A\n  value: 192.0.2.80", 1) + docsDynamic, 7},
+		{"CNAME becomes A", strings.Replace(statics, "www:\n  type: CNAME\n  value: api.example.com.", "www:\n  type: A\n  value: 192.0.2.82", 1) + docsDynamic, 7},
 		{"the dynamic record goes", statics, 0},
 	}
 	for _, s := range steps {
