@@ -245,7 +245,7 @@ func policyUsers(ctx context.Context, tx *store.Tx, id string) string {
 	var users []string
 	for _, rec := range records {
 		if z, err := tx.Zone(ctx, rec.ZoneID); err == nil {
-			users = append(users, fqdn(rec.Name, z.Root)+" "+rec.Type)
+			users = append(users, model.NameFQDN(rec.Name, z.Root)+" "+rec.Type)
 		}
 	}
 	return joinAnd(users)

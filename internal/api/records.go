@@ -35,7 +35,7 @@ const defaultTTL = 300
 const reservedPrefix = "_zn"
 
 func recordOut(rec *store.Record, root string) recordJSON {
-	out := recordJSON{ID: rec.ID, Name: rec.Name, FQDN: fqdn(rec.Name, root), Type: rec.Type, Values: rec.Values}
+	out := recordJSON{ID: rec.ID, Name: rec.Name, FQDN: model.NameFQDN(rec.Name, root), Type: rec.Type, Values: rec.Values}
 	if _, policy := model.PolicyRecordType(rec.Type); !policy {
 		ttl := rec.TTL
 		out.TTL = &ttl
@@ -59,11 +59,7 @@ func (rest *Rest) validateRecord(ctx context.Context, tx *store.Tx, z *store.Zon
 	case policy:
 		rest.validatePolicyValue(ctx, tx, typ, rec, fe)
 	case rec.Type != "SOA":
-		name := rec.Name
-		if name == "@" {
-			name = ""
-		}
-		if _, probs := model.TextRecord(z.Root, strings.ToLower(name), typ, rec.TTL, rec.Values); len(probs.Errors()) > 0 {
+		if _, probs := model.TextRecord(z.Root, model.APIName(rec.Name), typ, rec.TTL, rec.Values); len(probs.Errors()) > 0 {
 			for _, p := range probs.Errors() {
 				fe.Add(fieldOf(p.Reason), "%s", zincReason(p.Reason))
 			}

@@ -10,14 +10,6 @@ import (
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// fqdn is a relative record name ("@" for the apex) under root.
-func fqdn(name, root string) string {
-	if name == "@" || name == "" {
-		return root
-	}
-	return name + "." + root
-}
-
 func joinAnd(items []string) string {
 	switch len(items) {
 	case 0:

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/netip"
 	"slices"
-	"strings"
 )
 
 // PolicyRecord builds the record a policy record (zinc's POLICY_ROUTED,
@@ -27,10 +26,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 // PolicyRecordWith builds the record at name in zone from a dynamic block
 // PolicyDynamic made for p and typ; records of one policy share it.
 func PolicyRecordWith(zone, name string, typ RRType, p *Policy, d *Dynamic, check Healthcheck) *Record {
-	if name == "@" {
-		name = ""
-	}
-	return &Record{Zone: zone, Name: strings.ToLower(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
+	return &Record{Zone: zone, Name: APIName(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
 		Signpost: SignpostOptions{Answers: 1}}
 }
 

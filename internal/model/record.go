@@ -63,11 +63,24 @@ type Record struct {
 }
 
 // FQDN returns the record's fully qualified name.
-func (r *Record) FQDN() string {
-	if r.Name == "" {
-		return r.Zone
+func (r *Record) FQDN() string { return NameFQDN(r.Name, r.Zone) }
+
+// NameFQDN returns a relative name under zone; "" and "@" (as APIs write
+// the apex) are the zone itself.
+func NameFQDN(name, zone string) string {
+	if name == "" || name == "@" {
+		return zone
 	}
-	return r.Name + "." + r.Zone
+	return name + "." + zone
+}
+
+// APIName turns a relative name as APIs write it ("@" for the apex) into
+// the model's: lower case, "" for the apex.
+func APIName(name string) string {
+	if name == "@" {
+		return ""
+	}
+	return strings.ToLower(name)
 }
 
 // Key identifies the record within its zone as "name TYPE".

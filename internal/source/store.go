@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/signpost-dns/signpost/internal/model"
@@ -241,10 +240,7 @@ func (s *Store) read(ctx context.Context) (*contents, error) {
 
 // record builds one store record; problems name the record's id.
 func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Record, model.Problems) {
-	name := r.Name
-	if name == "@" {
-		name = ""
-	}
+	name := model.APIName(r.Name)
 	where := func(probs model.Problems) model.Problems {
 		for i := range probs {
 			probs[i].File = "store record " + r.ID
@@ -253,10 +249,10 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 	}
 	typ, policy := model.PolicyRecordType(r.Type)
 	if !policy {
-		rec, probs := model.TextRecord(z.Root, strings.ToLower(name), model.RRType(r.Type), r.TTL, r.Values)
+		rec, probs := model.TextRecord(z.Root, name, model.RRType(r.Type), r.TTL, r.Values)
 		return rec, where(probs)
 	}
-	fqdn := (&model.Record{Zone: z.Root, Name: name}).FQDN()
+	fqdn := model.NameFQDN(name, z.Root)
 	// A policy record that cannot answer is left out with a warning: the
 	// API refuses to make one, and the rest of the zone still serves.
 	bad := func(format string, args ...any) model.Problems {

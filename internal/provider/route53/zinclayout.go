@@ -51,12 +51,12 @@ func ZincLayout(z ZincZone) (sets []RRSet, problems []string) {
 	trees := map[string][]model.Member{} // by policy id: its usable members
 	records := slices.Clone(z.Records)
 	slices.SortFunc(records, func(a, b ZincRecord) int {
-		return strings.Compare(fqdnOf(a.Name, z.Root)+" "+string(a.Type), fqdnOf(b.Name, z.Root)+" "+string(b.Type))
+		return strings.Compare(zincName(a.Name, z.Root)+" "+string(a.Type), zincName(b.Name, z.Root)+" "+string(b.Type))
 	})
 	var aliases []RRSet
 	for _, r := range records {
 		p := z.Policies[r.Policy]
-		name := fqdnOf(r.Name, z.Root)
+		name := zincName(r.Name, z.Root)
 		if p == nil {
 			problems = append(problems, fmt.Sprintf("%s %s: policy %s does not exist", name, r.Type, r.Policy))
 			continue
@@ -151,9 +151,5 @@ func treeName(p *model.Policy, region, root string) string {
 	return n + "." + root
 }
 
-func fqdnOf(name, root string) string {
-	if name == "@" || name == "" {
-		return root
-	}
-	return strings.ToLower(name) + "." + root
-}
+// zincName is a policy record's fully qualified, lower-case name.
+func zincName(name, root string) string { return strings.ToLower(model.NameFQDN(name, root)) }
