@@ -33,7 +33,7 @@ func cmdDump(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return 1
 	}
-	provs, err := server.OpenProviders(ctx, cfg)
+	provs, err := server.OpenProviders(ctx, cfg, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "signpost: %v\n", err)
 		return 1

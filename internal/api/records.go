@@ -18,6 +18,8 @@ type recordJSON struct {
 	Values  []string `json:"values"`
 	TTL     *uint32  `json:"ttl"`
 	Managed bool     `json:"managed"`
+	Dirty   bool     `json:"dirty"`           // not yet pushed to the zone's targets
+	Error   string   `json:"error,omitempty"` // why the last push failed
 }
 
 // recordIn is a POST or PATCH body.
@@ -32,10 +34,11 @@ type recordIn struct {
 const defaultTTL = 300
 
 // reservedPrefix marks the names of zinc's Route53 policy trees.
-const reservedPrefix = "_zn"
+const reservedPrefix = model.HiddenPrefix
 
 func recordOut(rec *store.Record, root string) recordJSON {
-	out := recordJSON{ID: rec.ID, Name: rec.Name, FQDN: model.NameFQDN(rec.Name, root), Type: rec.Type, Values: rec.Values}
+	out := recordJSON{ID: rec.ID, Name: rec.Name, FQDN: model.NameFQDN(rec.Name, root), Type: rec.Type, Values: rec.Values,
+		Dirty: rec.Dirty, Error: rec.Error}
 	if _, policy := model.PolicyRecordType(rec.Type); !policy {
 		ttl := rec.TTL
 		out.TTL = &ttl

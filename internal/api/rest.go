@@ -37,6 +37,8 @@ type View struct {
 	Regions model.Regions
 	// FileZones are the zones served from zone files, listed read-only.
 	FileZones []string
+	// Targets are the configured providers a store zone may name.
+	Targets []string
 }
 
 // maxBody caps request bodies.

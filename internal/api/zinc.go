@@ -39,12 +39,11 @@ type zincZone struct {
 
 type zincRecord struct {
 	recordJSON
-	Dirty bool   `json:"dirty"`
-	URL   string `json:"url"`
+	URL string `json:"url"`
 }
 
 func toZincZone(z zoneJSON, detail bool) zincZone {
-	out := zincZone{Root: z.Root, URL: "/zones/" + z.ID, ID: z.ID, NSPropagated: true}
+	out := zincZone{Root: z.Root, URL: "/zones/" + z.ID, ID: z.ID, NSPropagated: true, Dirty: z.Dirty}
 	if detail {
 		out.RecordsURL = out.URL + "/records"
 		out.Records = []zincRecord{}

@@ -12,11 +12,19 @@ import (
 
 // zoneJSON is a zone as the API returns it; file zones are read-only.
 type zoneJSON struct {
-	ID      string       `json:"id"`
-	Root    string       `json:"root"`
-	Source  string       `json:"source"` // "store" or "file"
-	Targets []string     `json:"targets"`
-	Records []recordJSON `json:"records,omitempty"`
+	ID      string   `json:"id"`
+	Root    string   `json:"root"`
+	Source  string   `json:"source"` // "store" or "file"
+	Targets []string `json:"targets"`
+	Dirty   bool     `json:"dirty"`
+	Error   string   `json:"error,omitempty"`
+	// NameServers is the delegation the zone's provider assigned.
+	NameServers []string     `json:"name_servers,omitempty"`
+	Records     []recordJSON `json:"records,omitempty"`
+}
+
+func zoneOut(z *store.Zone) zoneJSON {
+	return zoneJSON{ID: z.ID, Root: z.Root, Source: "store", Targets: z.Targets, Dirty: z.Dirty, Error: z.Error, NameServers: z.NameServers}
 }
 
 type zoneIn struct {
@@ -31,7 +39,7 @@ func (rest *Rest) listZones(r *http.Request, _ *store.Token) (int, any, error) {
 	err := rest.Store.View(r.Context(), func(tx *store.Tx) (err error) { zones, err = tx.Zones(r.Context()); return err })
 	out := []zoneJSON{}
 	for _, z := range zones {
-		out = append(out, zoneJSON{ID: z.ID, Root: z.Root, Source: "store", Targets: z.Targets})
+		out = append(out, zoneOut(z))
 	}
 	for _, name := range rest.view().FileZones {
 		out = append(out, zoneJSON{ID: name, Root: name, Source: "file", Targets: []string{}})
@@ -55,6 +63,11 @@ func (rest *Rest) createZone(r *http.Request, who *store.Token) (int, any, error
 	if z.Targets == nil {
 		z.Targets = []string{}
 	}
+	for _, t := range z.Targets {
+		if !slices.Contains(rest.view().Targets, t) {
+			return 0, nil, badRequest(model.FieldErrors{"targets": {"No provider named " + t + " is configured."}})
+		}
+	}
 	ev := &store.Event{Kind: "zone.create", Subject: root}
 	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
 		if err := tx.CreateZone(r.Context(), z); err != nil {
@@ -66,7 +79,7 @@ func (rest *Rest) createZone(r *http.Request, who *store.Token) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, zoneJSON{ID: z.ID, Root: z.Root, Source: "store", Targets: z.Targets}, nil
+	return http.StatusCreated, zoneOut(z), nil
 }
 
 func (rest *Rest) getZone(r *http.Request, _ *store.Token) (int, any, error) {
@@ -77,7 +90,8 @@ func (rest *Rest) getZone(r *http.Request, _ *store.Token) (int, any, error) {
 			return notFoundAs(err, "Zone")
 		}
 		records, err := tx.Records(r.Context(), z.ID)
-		out = zoneJSON{ID: z.ID, Root: z.Root, Source: "store", Targets: z.Targets, Records: []recordJSON{}}
+		out = zoneOut(z)
+		out.Records = []recordJSON{}
 		for _, rec := range records {
 			out.Records = append(out.Records, recordOut(rec, z.Root))
 		}

@@ -127,8 +127,13 @@ type Provider struct {
 
 // Reconcile configures pushing zones to their targets from `serve`.
 type Reconcile struct {
-	Interval Duration `yaml:"interval"` // 0: off
-	Force    bool     `yaml:"force"`    // apply even past the safety thresholds
+	// Interval is how often serve pushes: zone files whole, store zones
+	// when they have writes not pushed yet. Default 10 s; 0: off.
+	Interval Duration `yaml:"interval"`
+	// DriftInterval is how often clean store zones are compared with
+	// their providers and what differs repaired. Default 15 minutes.
+	DriftInterval Duration `yaml:"drift_interval"`
+	Force         bool     `yaml:"force"` // apply even past the safety thresholds
 }
 
 // SOA holds synthesized SOA values; zero fields take the defaults.
@@ -210,10 +215,11 @@ func Default() Config {
 			Interval: Duration(probe.Interval), Timeout: Duration(probe.Timeout),
 			Failures: probe.Failures, Successes: probe.Successes, Concurrency: 256,
 		},
-		StateDir: ".signpost",
-		Store:    Store{URL: "signpost.db"},
-		Policies: Policies{Healthcheck: PolicyCheck{Protocol: "HTTP", Port: 80, Path: "/status"}},
-		Log:      Log{Format: "text", Level: "info"},
+		StateDir:  ".signpost",
+		Reconcile: Reconcile{Interval: Duration(10 * time.Second), DriftInterval: Duration(15 * time.Minute)},
+		Store:     Store{URL: "signpost.db"},
+		Policies:  Policies{Healthcheck: PolicyCheck{Protocol: "HTTP", Port: 80, Path: "/status"}},
+		Log:       Log{Format: "text", Level: "info"},
 	}
 }
 

@@ -191,3 +191,22 @@ func IPsByAddress(ips []*IP) map[netip.Addr]*IP {
 	}
 	return out
 }
+
+// HiddenPrefix starts the names a store zone reserves for policy trees
+// (zinc's RECORD_PREFIX): no record of the API may start with it.
+const HiddenPrefix = "_zn"
+
+// TreePrefix starts a policy tree's names: _zn_{policy}[_{region}].
+const TreePrefix = HiddenPrefix + "_"
+
+// TreePolicy returns the policy whose tree a name (fully qualified or a
+// first label) belongs to, or "" for a name outside every tree. Policy
+// names hold no underscore, so the region that may follow is cut off.
+func TreePolicy(name string) string {
+	label, _, _ := strings.Cut(name, ".")
+	if !strings.HasPrefix(label, TreePrefix) {
+		return ""
+	}
+	policy, _, _ := strings.Cut(label[len(TreePrefix):], "_")
+	return policy
+}

@@ -27,7 +27,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 // PolicyDynamic made for p and typ; records of one policy share it.
 func PolicyRecordWith(zone, name string, typ RRType, p *Policy, d *Dynamic, check Healthcheck) *Record {
 	return &Record{Zone: zone, Name: APIName(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
-		Signpost: SignpostOptions{Answers: 1}}
+		Signpost: SignpostOptions{Answers: 1}, Policy: p.ID}
 }
 
 // PolicyDynamic builds the dynamic block a policy answers typ with (see

@@ -36,6 +36,54 @@ type Zone struct {
 	// built a random one, and the same one while the zone is unchanged,
 	// so that the engine reuses its compiled form. 0 means unknown.
 	Token uint64
+	// Managed is set for a zone the store holds: a provider manages only
+	// the records named there and the policy trees of its policy records,
+	// and leaves every other record at the provider alone. nil: a zone
+	// file, managed whole.
+	Managed *Managed
+}
+
+// Managed is what a store zone manages at its providers.
+type Managed struct {
+	// Targets are the providers the zone is pushed to.
+	Targets []string
+	// Policies are the zone's policy records, usable or not, with the
+	// policies and IPs they use; Check is the check of IPs without one.
+	Policies []PolicyRef
+	Policy   map[string]*Policy
+	IPs      map[netip.Addr]*IP
+	Check    Healthcheck
+	// Deleted are records deleted from the store whose deletion is not
+	// pushed yet: still managed, so that they are removed.
+	Deleted []NameType
+	// ZoneID is the store's id of the zone; Pending are its records
+	// written since their last push, as this build read them.
+	ZoneID  string
+	Pending []PendingRecord
+}
+
+// PendingRecord is a store record (or a deletion) not yet pushed.
+type PendingRecord struct {
+	ID     string
+	Name   string // relative, "@" the apex
+	Type   RRType // the DNS type (A for a POLICY_ROUTED record)
+	Token  string // the write's dirty token
+	Policy string // a policy record's policy name, whose tree it needs
+}
+
+// NameType names a record set: a relative name ("@" the apex) and a DNS
+// type.
+type NameType struct {
+	Name string
+	Type RRType
+}
+
+// PolicyRef is a policy record: a name (relative, "@" the apex), the type
+// it answers (A or AAAA) and its policy's id.
+type PolicyRef struct {
+	Name   string
+	Type   RRType
+	Policy string
 }
 
 // Record is one record set: a name, a type and its values, optionally
@@ -55,6 +103,12 @@ type Record struct {
 	Signpost    SignpostOptions
 	Lenient     bool
 	Ignored     bool
+	// Policy is the id of the policy a policy record answers from; its
+	// Dynamic block is built from the policy.
+	Policy string
+	// Create marks a store record never pushed: a provider creates it and
+	// never overwrites a record it finds there (zinc's POST).
+	Create bool
 	// Providers holds provider-specific octodns blocks (octodns.route53,
 	// ...) for the providers to read and check.
 	Providers map[string]*Data

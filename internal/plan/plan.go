@@ -45,10 +45,17 @@ type ZonePlan struct {
 	// Steps are what the apply does besides changing records (creating
 	// the zone, health checks, ...), one line each, in order.
 	Steps []string `json:"steps,omitempty"`
+	// CreatesZone says the zone does not exist at the provider yet: the
+	// apply creates it (one of the Steps).
+	CreatesZone bool `json:"creates_zone,omitempty"`
 	// State fingerprints what existed when the plan was made; an apply of
 	// a saved plan refuses if it changed.
 	State    string   `json:"state"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Refused are records the plan leaves as they are at the provider
+	// because they cannot be pushed (a policy with no usable member); the
+	// rest of the zone goes.
+	Refused []RecordError `json:"refused,omitempty"`
 	// Payload is the provider's own description of the apply, in a shape
 	// only the provider knows; Apply reads it back.
 	Payload json.RawMessage `json:"payload,omitempty"`

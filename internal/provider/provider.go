@@ -33,6 +33,18 @@ type Provider interface {
 	Dump(ctx context.Context, zone string) (*model.Zone, error)
 }
 
+// ZoneRemover is a provider that deletes whole zones: every record but
+// what the zone itself needs, then the zone. A zone already gone is done.
+type ZoneRemover interface {
+	DeleteZone(ctx context.Context, zone string) error
+}
+
+// Delegator is a provider that assigns name servers to the zones it
+// creates.
+type Delegator interface {
+	NameServers(ctx context.Context, zone string) ([]string, error)
+}
+
 // Target is a zone to push to a provider.
 type Target struct {
 	Zone     *model.Zone

@@ -5,6 +5,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,18 +70,34 @@ type Options struct {
 	// Force applies plans past the safety thresholds; by default an unsafe
 	// plan is logged and skipped.
 	Force bool
-	// After is the clock Run waits with; nil means time.After.
+	// After is the clock Run waits with; nil means time.After. Now is the
+	// time; nil means time.Now.
 	After func(time.Duration) <-chan time.Time
+	Now   func() time.Time
+	// Ledger keeps store zones' push state; nil: store zones are planned
+	// every pass like zone files.
+	Ledger Ledger
+	// DriftInterval is how often clean store zones are compared with their
+	// providers, and what differs repaired; default 15 minutes.
+	DriftInterval time.Duration
+	// Backoff is the first wait after a store zone failed, doubled each
+	// failure up to MaxBackoff, with jitter; defaults 10 s and 10 minutes.
+	Backoff, MaxBackoff time.Duration
 }
 
 // Reconciler runs plan-and-apply passes.
 type Reconciler struct {
 	opts    Options
 	log     *slog.Logger
-	mu      sync.Mutex // one pass at a time
+	mu      sync.Mutex // one pass at a time; protects the fields below
 	runs    *prometheus.CounterVec
 	changes *prometheus.CounterVec
+	drift   *prometheus.CounterVec
 	seconds prometheus.Histogram
+
+	nextDrift time.Time
+	pushed    map[string]map[string]string // zone -> record id -> token pushed
+	failures  map[string]*failure          // "zone target" -> its failing streak
 }
 
 // New returns a Reconciler.
@@ -88,69 +105,28 @@ func New(opts Options) *Reconciler {
 	if opts.After == nil {
 		opts.After = time.After
 	}
-	r := &Reconciler{opts: opts, log: opts.Logger}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.DriftInterval = cmp.Or(opts.DriftInterval, 15*time.Minute)
+	opts.Backoff = cmp.Or(opts.Backoff, 10*time.Second)
+	opts.MaxBackoff = cmp.Or(opts.MaxBackoff, 10*time.Minute)
+	r := &Reconciler{opts: opts, log: opts.Logger, pushed: map[string]map[string]string{}, failures: map[string]*failure{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	r.runs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reconcile_runs_total",
-		Help: "Reconcile passes per zone and target, by result (noop, applied, unsafe, error)."}, []string{"zone", "target", "result"})
+		Help: "Reconcile passes per zone and target, by result (noop, applied, partial, unsafe, error)."}, []string{"zone", "target", "result"})
 	r.changes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reconcile_changes_total",
 		Help: "Record changes applied, by zone, target and action."}, []string{"zone", "target", "action"})
+	r.drift = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reconcile_drift_total",
+		Help: "Records found to differ from the desired state in a clean store zone, and repaired, by zone and target."}, []string{"zone", "target"})
 	r.seconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "signpost_reconcile_duration_seconds",
 		Help: "How long a reconcile pass over every target took.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 12)})
 	if opts.Registerer != nil {
-		opts.Registerer.MustRegister(r.runs, r.changes, r.seconds)
+		opts.Registerer.MustRegister(r.runs, r.changes, r.drift, r.seconds)
 	}
 	return r
-}
-
-// RunOnce plans and applies every target. Errors do not stop the others;
-// they are returned joined.
-func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	start := time.Now()
-	var errs []error
-	for _, t := range targets {
-		if err := r.one(ctx, t); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	r.seconds.Observe(time.Since(start).Seconds())
-	return errors.Join(errs...)
-}
-
-func (r *Reconciler) one(ctx context.Context, t provider.Target) error {
-	zone, target := t.Zone.Name, t.Provider.Name()
-	log := r.log.With("zone", zone, "target", target)
-	result := "error"
-	defer func() { r.runs.WithLabelValues(zone, target, result).Inc() }()
-	p, err := Plan(ctx, []provider.Target{t})
-	if err != nil {
-		log.Error("reconcile plan failed", "err", err)
-		return err
-	}
-	if p.Empty() {
-		result = "noop"
-		log.Debug("reconcile: in sync")
-		return nil
-	}
-	err = Apply(ctx, p, map[string]provider.Provider{target: t.Provider}, r.opts.Force, func(zp *plan.ZonePlan) {
-		for _, c := range zp.Changes {
-			r.changes.WithLabelValues(zone, target, string(c.Action)).Inc()
-			log.Info("reconciled", "action", c.Action, "record", c.Name, "type", c.Type, "native_changes", len(c.Native))
-		}
-	})
-	switch {
-	case errors.Is(err, plan.ErrUnsafe):
-		result = "unsafe"
-		log.Error("reconcile refused an unsafe plan; run `signpost apply --force` to push it", "err", err)
-	case err != nil:
-		log.Error("reconcile apply failed", "err", err)
-	default:
-		result = "applied"
-	}
-	return err
 }
 
 // Run reconciles now and then every interval until ctx is done; targets

@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,7 +143,12 @@ func (s *Server) Run(ctx context.Context) error {
 		g.Go(func() error { return s.serveHTTP(ctx) })
 	}
 	if interval := time.Duration(st.Config.Reconcile.Interval); interval > 0 && !s.opts.NoReconcile {
-		r := reconcile.New(reconcile.Options{Logger: s.log.With("component", "reconcile"), Registerer: s.reg, Force: st.Config.Reconcile.Force})
+		opts := reconcile.Options{Logger: s.log.With("component", "reconcile"), Registerer: s.reg, Force: st.Config.Reconcile.Force,
+			DriftInterval: time.Duration(st.Config.Reconcile.DriftInterval), Backoff: interval}
+		if st.Store != nil {
+			opts.Ledger = &ledger{st: st.Store, log: opts.Logger, changed: s.StoreChanged, state: s.cur.Load}
+		}
+		r := reconcile.New(opts)
 		g.Go(func() error {
 			r.Run(ctx, interval, func() []provider.Target { return s.cur.Load().Targets() })
 			return nil
@@ -168,7 +175,7 @@ func (s *Server) listenHTTP(st *State) error {
 		rest = &api.Rest{Store: st.Store, Changed: s.StoreChanged, Health: s.checker.Status, Logger: s.log.With("component", "api"),
 			View: func() api.View {
 				cur := s.cur.Load()
-				return api.View{Regions: regions(cur.Config), FileZones: cur.FileZones}
+				return api.View{Regions: regions(cur.Config), FileZones: cur.FileZones, Targets: slices.Sorted(maps.Keys(cur.Config.Providers))}
 			}}
 	}
 	mux.Handle("/", api.New(api.Options{Ready: ready, Gatherer: s.reg, Health: s.checker.Status, Pprof: c.Pprof, Rest: rest}))

@@ -117,7 +117,7 @@ func Build(ctx context.Context, cfg *config.Config, sources []source.Source, pre
 	if st.Locator, err = locatorFor(cfg, prev); err != nil {
 		return nil, err
 	}
-	if st.Providers, err = providersFor(ctx, cfg, prev); err != nil {
+	if st.Providers, err = providersFor(ctx, cfg, st.Store, prev); err != nil {
 		return nil, err
 	}
 	if err := st.readSources(ctx); err != nil {
@@ -141,11 +141,22 @@ func Build(ctx context.Context, cfg *config.Config, sources []source.Source, pre
 func (st *State) checkTargets() model.Problems {
 	var out model.Problems
 	for _, z := range st.Zones {
-		for _, name := range st.Config.TargetsFor(z.Name) {
-			out = append(out, provider.Check(st.Providers[name], z)...)
+		for _, name := range st.targetsOf(z) {
+			if p := st.Providers[name]; p != nil {
+				out = append(out, provider.Check(p, z)...)
+			}
 		}
 	}
 	return out
+}
+
+// targetsOf returns the providers z is pushed to: a store zone's own, a
+// zone file's from the config.
+func (st *State) targetsOf(z *model.Zone) []string {
+	if z.Managed != nil {
+		return z.Managed.Targets
+	}
+	return st.Config.TargetsFor(z.Name)
 }
 
 // Targets returns the zones to push and the provider of each, read from
@@ -156,7 +167,7 @@ func (st *State) Targets(only ...string) []provider.Target {
 		if len(only) > 0 && !slices.Contains(only, z.Name) {
 			continue
 		}
-		for _, name := range st.Config.TargetsFor(z.Name) {
+		for _, name := range st.targetsOf(z) {
 			if p := st.Providers[name]; p != nil {
 				out = append(out, provider.Target{Zone: z, Provider: p})
 			}
@@ -191,7 +202,7 @@ func locatorFor(cfg *config.Config, prev *State) (geo.Locator, error) {
 
 // providersFor builds the configured providers, reusing prev's when their
 // configuration did not change.
-func providersFor(ctx context.Context, cfg *config.Config, prev *State) (map[string]provider.Provider, error) {
+func providersFor(ctx context.Context, cfg *config.Config, st *store.Store, prev *State) (map[string]provider.Provider, error) {
 	if prev != nil && reflect.DeepEqual(prev.Config.Providers, cfg.Providers) && prev.Config.StateDir == cfg.StateDir {
 		return prev.Providers, nil
 	}
@@ -201,7 +212,7 @@ func providersFor(ctx context.Context, cfg *config.Config, prev *State) (map[str
 		if !ok {
 			return nil, fmt.Errorf("provider %s: unknown type %q", name, pc.Type)
 		}
-		p, err := open(ctx, name, pc, cfg.StateDir)
+		p, err := open(ctx, name, pc, cfg.StateDir, st)
 		if err != nil {
 			return nil, fmt.Errorf("provider %s: %w", name, err)
 		}

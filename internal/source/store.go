@@ -76,6 +76,7 @@ type contents struct {
 	ips      map[netip.Addr]*model.IP
 	built    map[policyKey]*model.Dynamic // nil value: no eligible member
 	fresh    map[string]bool              // zones whose records were read again
+	changed  map[string]bool              // policies changed since the last read
 	// zones as built, by zone id, with their problems: a zone whose
 	// records and policies did not change is the same *model.Zone next
 	// time, and the engine reuses its compiled form.
@@ -102,12 +103,11 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 	s.mu.Lock()
 	last := s.last
 	s.mu.Unlock()
-	changed := changedPolicies(last, c)
 	var zones []*model.Zone
 	var probs model.Problems
 	for _, sz := range c.zones {
 		b, ok := last.builtZone(sz.ID)
-		if !ok || c.fresh[sz.ID] || b.root != sz.Root || refersTo(c.records[sz.ID], changed) {
+		if !ok || c.fresh[sz.ID] || b.root != sz.Root || !slices.Equal(b.z.Managed.Targets, sz.Targets) {
 			b = s.build(c, sz)
 		}
 		c.out[sz.ID] = b
@@ -122,8 +122,25 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 
 // build builds one store zone.
 func (s *Store) build(c *contents, sz *store.Zone) builtZone {
-	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1}}
+	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1,
+		Managed: &model.Managed{Targets: sz.Targets, Policy: c.policies, IPs: c.ips, Check: s.check, ZoneID: sz.ID}}}
+	m := b.z.Managed
 	for _, r := range c.records[sz.ID] {
+		typ, policy := model.PolicyRecordType(r.Type)
+		if r.Token != "" {
+			pr := model.PendingRecord{ID: r.ID, Name: r.Name, Type: typ, Token: r.Token}
+			if p := c.policies[r.PolicyID()]; policy && p != nil {
+				pr.Policy = p.Name
+			}
+			m.Pending = append(m.Pending, pr)
+		}
+		switch {
+		case r.Deleted:
+			m.Deleted = append(m.Deleted, model.NameType{Name: r.Name, Type: typ})
+			continue
+		case policy && len(r.Values) == 1:
+			m.Policies = append(m.Policies, model.PolicyRef{Name: r.Name, Type: typ, Policy: r.Values[0]})
+		}
 		rec, rp := s.record(c, sz, r)
 		b.probs = append(b.probs, rp...)
 		if rec != nil {
@@ -191,40 +208,44 @@ func refersTo(rows []*store.Record, changed map[string]bool) bool {
 }
 
 // read reads the zones, policies and IPs, and the records of zones not
-// read before or changed since; the rest come from the last read. Zones
+// read before, changed since, or pointing at a policy that changed (their
+// dirty marks moved with it); the rest come from the last read. Zones
 // marked stale during the read stay marked for the next.
 func (s *Store) read(ctx context.Context) (*contents, error) {
 	c := &contents{records: map[string][]*store.Record{}, policies: map[string]*model.Policy{}, ips: map[netip.Addr]*model.IP{},
 		built: map[policyKey]*model.Dynamic{}, fresh: map[string]bool{}, out: map[string]builtZone{}}
 	s.mu.Lock()
-	stale, cached := s.stale, s.rows
+	stale, cached, last := s.stale, s.rows, s.last
 	s.stale = map[string]bool{}
 	s.mu.Unlock()
 	err := s.st.View(ctx, func(tx *store.Tx) error {
-		var err error
+		ps, err := tx.Policies(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			c.policies[p.ID] = p
+		}
+		ips, err := tx.IPs(ctx)
+		if err != nil {
+			return err
+		}
+		c.ips = model.IPsByAddress(ips)
+		c.changed = changedPolicies(last, c)
 		if c.zones, err = tx.Zones(ctx); err != nil {
 			return err
 		}
 		for _, z := range c.zones {
 			rows, ok := cached[z.ID]
-			if !ok || stale[z.ID] {
-				if rows, err = tx.Records(ctx, z.ID); err != nil {
+			if !ok || stale[z.ID] || refersTo(rows, c.changed) {
+				if rows, err = zoneRows(ctx, tx, z.ID); err != nil {
 					return err
 				}
 				c.fresh[z.ID] = true
 			}
 			c.records[z.ID] = rows
 		}
-		ps, err := tx.Policies(ctx)
-		for _, p := range ps {
-			c.policies[p.ID] = p
-		}
-		if err != nil {
-			return err
-		}
-		ips, err := tx.IPs(ctx)
-		c.ips = model.IPsByAddress(ips)
-		return err
+		return nil
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -236,6 +257,16 @@ func (s *Store) read(ctx context.Context) (*contents, error) {
 	}
 	s.rows = c.records // zones no longer listed drop out
 	return c, nil
+}
+
+// zoneRows reads a zone's records and tombstones.
+func zoneRows(ctx context.Context, tx *store.Tx, zoneID string) ([]*store.Record, error) {
+	rows, err := tx.Records(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	gone, err := tx.Tombstones(ctx, zoneID)
+	return append(rows, gone...), err
 }
 
 // record builds one store record; problems name the record's id.
@@ -250,6 +281,9 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 	typ, policy := model.PolicyRecordType(r.Type)
 	if !policy {
 		rec, probs := model.TextRecord(z.Root, name, model.RRType(r.Type), r.TTL, r.Values)
+		if rec != nil {
+			rec.Create = r.CreatePending
+		}
 		return rec, where(probs)
 	}
 	fqdn := model.NameFQDN(name, z.Root)

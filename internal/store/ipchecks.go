@@ -46,3 +46,21 @@ func (t *Tx) DeleteIPCheck(ctx context.Context, provider string, addr netip.Addr
 	}
 	return changed(res, "check of "+addr.String())
 }
+
+// IPChecks reads a provider's IP checks.
+func (t *Tx) IPChecks(ctx context.Context, provider string) ([]*IPCheck, error) {
+	return collect(ctx, t, scanIPCheck(provider), `SELECT address, caller_reference, check_id FROM ip_checks WHERE provider = ? ORDER BY address`, provider)
+}
+
+func scanIPCheck(provider string) func(scanner) (*IPCheck, error) {
+	return func(row scanner) (*IPCheck, error) {
+		c := &IPCheck{Provider: provider}
+		var addr string
+		if err := row.Scan(&addr, &c.Reference, &c.ID); err != nil {
+			return nil, err
+		}
+		a, err := netip.ParseAddr(addr)
+		c.Address = a
+		return c, err
+	}
+}

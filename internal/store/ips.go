@@ -28,6 +28,9 @@ func (t *Tx) UpdateIP(ctx context.Context, ip *model.IP) error {
 	if err != nil {
 		return err
 	}
+	if err := t.markIP(ctx, ip.Address); err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `UPDATE ips SET hostname = ?, friendly_name = ?, enabled = ?, healthcheck = ? WHERE address = ?`,
 		ip.Hostname, ip.FriendlyName, ip.Enabled, hc, ip.Address.String())
 	if err != nil {
@@ -38,6 +41,9 @@ func (t *Tx) UpdateIP(ctx context.Context, ip *model.IP) error {
 
 // DeleteIP removes an IP and, with it, its policy memberships.
 func (t *Tx) DeleteIP(ctx context.Context, addr netip.Addr) error {
+	if err := t.markIP(ctx, addr); err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `DELETE FROM ips WHERE address = ?`, addr.String())
 	if err != nil {
 		return err

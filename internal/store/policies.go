@@ -36,6 +36,9 @@ func (t *Tx) UpdatePolicy(ctx context.Context, p *model.Policy) error {
 	if _, err := t.exec(ctx, `DELETE FROM members WHERE policy_id = ?`, p.ID); err != nil {
 		return err
 	}
+	if err := t.markPolicies(ctx, p.ID); err != nil {
+		return err
+	}
 	return t.insertMembers(ctx, p)
 }
 
@@ -56,6 +59,9 @@ func (t *Tx) insertMembers(ctx context.Context, p *model.Policy) error {
 
 // DeletePolicy removes a policy and its members.
 func (t *Tx) DeletePolicy(ctx context.Context, id string) error {
+	if err := t.markPolicies(ctx, id); err != nil {
+		return err
+	}
 	res, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id)
 	if err != nil {
 		return err
@@ -139,10 +145,7 @@ func (t *Tx) PolicyNames(ctx context.Context) (map[string]string, error) {
 
 // PoliciesWithIP reads the policies that have addr as a member.
 func (t *Tx) PoliciesWithIP(ctx context.Context, addr netip.Addr) ([]*model.Policy, error) {
-	ids, err := collect(ctx, t, func(row scanner) (string, error) {
-		var id string
-		return id, row.Scan(&id)
-	}, `SELECT DISTINCT policy_id FROM members WHERE ip = ?`, addr.String())
+	ids, err := t.policyIDsWithIP(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -155,4 +158,20 @@ func (t *Tx) PoliciesWithIP(ctx context.Context, addr netip.Addr) ([]*model.Poli
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+func (t *Tx) policyIDsWithIP(ctx context.Context, addr netip.Addr) ([]string, error) {
+	return collect(ctx, t, func(row scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, `SELECT DISTINCT policy_id FROM members WHERE ip = ?`, addr.String())
+}
+
+// markIP marks dirty the policy records of every policy addr is in.
+func (t *Tx) markIP(ctx context.Context, addr netip.Addr) error {
+	ids, err := t.policyIDsWithIP(ctx, addr)
+	if err != nil {
+		return err
+	}
+	return t.markPolicies(ctx, ids...)
 }

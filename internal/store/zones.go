@@ -17,6 +17,11 @@ type Zone struct {
 	ID      string   `json:"id"`
 	Root    string   `json:"root"`    // fully qualified, with the trailing dot
 	Targets []string `json:"targets"` // providers it is pushed to
+	// Push state, kept by the store and the reconcile loop.
+	Dirty       bool     `json:"dirty"`        // a write not yet pushed
+	Error       string   `json:"error"`        // the last push's error
+	Deleted     bool     `json:"deleted"`      // being removed from its targets
+	NameServers []string `json:"name_servers"` // the delegation its provider assigned
 }
 
 // Record is one record of a store zone. Type is a DNS type, or
@@ -28,6 +33,12 @@ type Record struct {
 	Type   string   `json:"type"`
 	TTL    uint32   `json:"ttl"`
 	Values []string `json:"values"`
+	// Push state (see migration 4); read-only for writers.
+	Dirty         bool   `json:"dirty"`
+	Error         string `json:"error"`
+	Token         string `json:"-"` // the dirty token, "" when clean
+	CreatePending bool   `json:"-"`
+	Deleted       bool   `json:"-"`
 }
 
 // CreateZone adds z, giving it an id if it has none.
@@ -43,8 +54,22 @@ func (t *Tx) CreateZone(ctx context.Context, z *Zone) error {
 	return err
 }
 
-// DeleteZone removes a zone and its records.
+// DeleteZone removes a zone and its records. A zone with targets is only
+// marked deleted: the reconcile loop removes it from its providers, then
+// calls PurgeZone.
 func (t *Tx) DeleteZone(ctx context.Context, id string) error {
+	res, err := t.exec(ctx, `UPDATE zones SET deleted = TRUE, dirty = ? WHERE id = ? AND targets <> '[]' AND NOT deleted`, token(), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return nil
+	}
+	return t.PurgeZone(ctx, id)
+}
+
+// PurgeZone removes a zone and its records for good.
+func (t *Tx) PurgeZone(ctx context.Context, id string) error {
 	res, err := t.exec(ctx, `DELETE FROM zones WHERE id = ?`, id)
 	if err != nil {
 		return err
@@ -54,12 +79,19 @@ func (t *Tx) DeleteZone(ctx context.Context, id string) error {
 
 // Zones reads every store zone, by root.
 func (t *Tx) Zones(ctx context.Context) ([]*Zone, error) {
-	return collect(ctx, t, scanZone, `SELECT id, root, targets FROM zones ORDER BY root`)
+	return collect(ctx, t, scanZone, `SELECT `+zoneColumns+` FROM zones WHERE NOT deleted ORDER BY root`)
 }
+
+// DeletedZones reads the zones being removed from their targets.
+func (t *Tx) DeletedZones(ctx context.Context) ([]*Zone, error) {
+	return collect(ctx, t, scanZone, `SELECT `+zoneColumns+` FROM zones WHERE deleted ORDER BY root`)
+}
+
+const zoneColumns = `id, root, targets, dirty <> '' OR EXISTS (SELECT 1 FROM records r WHERE r.zone_id = zones.id AND r.dirty <> ''), push_error, deleted, name_servers`
 
 // Zone reads one zone.
 func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
-	z, err := scanZone(t.queryRow(ctx, `SELECT id, root, targets FROM zones WHERE id = ?`, id))
+	z, err := scanZone(t.queryRow(ctx, `SELECT `+zoneColumns+` FROM zones WHERE id = ? AND NOT deleted`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("zone %s: %w", id, ErrNotFound)
 	}
@@ -68,12 +100,15 @@ func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
 
 func scanZone(row scanner) (*Zone, error) {
 	z := &Zone{}
-	var targets string
-	if err := row.Scan(&z.ID, &z.Root, &targets); err != nil {
+	var targets, ns string
+	if err := row.Scan(&z.ID, &z.Root, &targets, &z.Dirty, &z.Error, &z.Deleted, &ns); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(targets), &z.Targets); err != nil {
 		return nil, fmt.Errorf("store: targets of zone %s: %w", z.ID, err)
+	}
+	if err := json.Unmarshal([]byte(ns), &z.NameServers); err != nil {
+		return nil, fmt.Errorf("store: name servers of zone %s: %w", z.ID, err)
 	}
 	return z, nil
 }
@@ -88,13 +123,21 @@ func (t *Tx) CreateRecord(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals, policy_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals), r.policy())
+	// A tombstone of the same name and type is revived: the record was
+	// pushed, so this one overwrites it rather than being refused by it.
+	res, err := t.exec(ctx, `DELETE FROM records WHERE zone_id = ? AND name = ? AND type = ? AND deleted`, r.ZoneID, r.Name, r.Type)
+	if err != nil {
+		return err
+	}
+	revived, _ := res.RowsAffected()
+	_, err = t.exec(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals, policy_id, dirty, create_pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT CASE WHEN targets <> '[]' THEN ? ELSE '' END FROM zones WHERE id = ?), ?)`,
+		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals), r.PolicyID(), token(), r.ZoneID, revived == 0)
 	return err
 }
 
-// policy is the policy a policy record points at, or "".
-func (r *Record) policy() string {
+// PolicyID is the policy a policy record points at, or "".
+func (r *Record) PolicyID() string {
 	if _, ok := model.PolicyRecordType(r.Type); ok && len(r.Values) == 1 {
 		return r.Values[0]
 	}
@@ -105,7 +148,7 @@ func (r *Record) policy() string {
 func (t *Tx) PolicyRecords(ctx context.Context, ids ...string) ([]*Record, error) {
 	var out []*Record
 	for _, id := range ids {
-		rs, err := collect(ctx, t, scanRecord, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE policy_id = ? ORDER BY zone_id, name, type`, id)
+		rs, err := collect(ctx, t, scanRecord, `SELECT `+recordColumns+` FROM records WHERE policy_id = ? AND NOT deleted ORDER BY zone_id, name, type`, id)
 		if err != nil {
 			return nil, err
 		}
@@ -120,16 +163,28 @@ func (t *Tx) UpdateRecord(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE records SET ttl = ?, vals = ?, policy_id = ? WHERE id = ?`, r.TTL, string(vals), r.policy(), r.ID)
+	res, err := t.exec(ctx, `UPDATE records SET ttl = ?, vals = ?, policy_id = ?, create_pending = FALSE,
+		dirty = (SELECT CASE WHEN targets <> '[]' THEN ? ELSE '' END FROM zones WHERE zones.id = records.zone_id)
+		WHERE id = ? AND NOT deleted`, r.TTL, string(vals), r.PolicyID(), token(), r.ID)
 	if err != nil {
 		return err
 	}
 	return changed(res, "record "+r.ID)
 }
 
-// DeleteRecord removes a record.
+// DeleteRecord removes a record. One that may be at a provider (its zone
+// has targets and it is not a create never pushed) stays as a tombstone
+// until its deletion is pushed.
 func (t *Tx) DeleteRecord(ctx context.Context, id string) error {
-	res, err := t.exec(ctx, `DELETE FROM records WHERE id = ?`, id)
+	res, err := t.exec(ctx, `UPDATE records SET deleted = TRUE, dirty = ? WHERE id = ? AND NOT deleted AND NOT create_pending
+		AND zone_id IN (SELECT id FROM zones WHERE targets <> '[]')`, token(), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return nil
+	}
+	res, err = t.exec(ctx, `DELETE FROM records WHERE id = ? AND NOT deleted`, id)
 	if err != nil {
 		return err
 	}
@@ -138,12 +193,19 @@ func (t *Tx) DeleteRecord(ctx context.Context, id string) error {
 
 // Records reads a zone's records, by name and type.
 func (t *Tx) Records(ctx context.Context, zoneID string) ([]*Record, error) {
-	return collect(ctx, t, scanRecord, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE zone_id = ? ORDER BY name, type`, zoneID)
+	return collect(ctx, t, scanRecord, `SELECT `+recordColumns+` FROM records WHERE zone_id = ? AND NOT deleted ORDER BY name, type`, zoneID)
 }
+
+// Tombstones reads a zone's records deleted but not yet at its providers.
+func (t *Tx) Tombstones(ctx context.Context, zoneID string) ([]*Record, error) {
+	return collect(ctx, t, scanRecord, `SELECT `+recordColumns+` FROM records WHERE zone_id = ? AND deleted ORDER BY name, type`, zoneID)
+}
+
+const recordColumns = `id, zone_id, name, type, ttl, vals, dirty, push_error, create_pending, deleted`
 
 // Record reads one record.
 func (t *Tx) Record(ctx context.Context, id string) (*Record, error) {
-	r, err := scanRecord(t.queryRow(ctx, `SELECT id, zone_id, name, type, ttl, vals FROM records WHERE id = ?`, id))
+	r, err := scanRecord(t.queryRow(ctx, `SELECT `+recordColumns+` FROM records WHERE id = ? AND NOT deleted`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("record %s: %w", id, ErrNotFound)
 	}
@@ -153,9 +215,10 @@ func (t *Tx) Record(ctx context.Context, id string) (*Record, error) {
 func scanRecord(row scanner) (*Record, error) {
 	r := &Record{}
 	var vals string
-	if err := row.Scan(&r.ID, &r.ZoneID, &r.Name, &r.Type, &r.TTL, &vals); err != nil {
+	if err := row.Scan(&r.ID, &r.ZoneID, &r.Name, &r.Type, &r.TTL, &vals, &r.Token, &r.Error, &r.CreatePending, &r.Deleted); err != nil {
 		return nil, err
 	}
+	r.Dirty = r.Token != ""
 	if err := json.Unmarshal([]byte(vals), &r.Values); err != nil {
 		return nil, fmt.Errorf("store: values of record %s: %w", r.ID, err)
 	}

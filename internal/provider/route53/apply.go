@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/signpost-dns/signpost/internal/plan"
 )
@@ -47,21 +49,37 @@ func (p *Provider) Apply(ctx context.Context, zp *plan.ZonePlan) error {
 	if err != nil {
 		return err
 	}
+	ipIDs, err := p.ensureIPChecks(ctx, pl.IPChecks)
+	if err != nil {
+		return err
+	}
+	maps.Copy(created, ipIDs)
 	batches, err := batch(changes, p.opts.MaxChanges)
 	if err != nil {
 		return fmt.Errorf("%s: %w", zp.Zone, err)
 	}
+	var failed []plan.RecordError
 	for i, b := range batches {
-		if err := p.send(ctx, zoneID, b, created, st.cidrIDs); err != nil {
+		send := p.sendIsolated
+		if !pl.Isolate {
+			send = p.sendWhole
+		}
+		f, err := send(ctx, zoneID, b, created, st.cidrIDs)
+		if err != nil {
 			return fmt.Errorf("%s: change batch %d of %d: %w", zp.Zone, i+1, len(batches), err)
 		}
+		failed = append(failed, f...)
 	}
 	for _, id := range pl.DeleteChecks {
-		_, err := call(ctx, p.c, "DeleteHealthCheck", p.c.api.DeleteHealthCheck, &route53.DeleteHealthCheckInput{HealthCheckId: aws.String(id)})
-		var gone *types.NoSuchHealthCheck
-		if err != nil && !errors.As(err, &gone) {
-			return fmt.Errorf("%s: deleting unused health check %s: %w", zp.Zone, id, err)
+		if _, err := p.deleteCheck(ctx, id); err != nil {
+			return fmt.Errorf("%s: unused health check: %w", zp.Zone, err)
 		}
+	}
+	if err := p.sweepChecks(ctx); err != nil {
+		return fmt.Errorf("%s: retired health checks: %w", zp.Zone, err)
+	}
+	if len(failed) > 0 {
+		return &plan.PartialError{Zone: zp.Zone, Failed: failed}
 	}
 	return nil
 }
@@ -87,30 +105,38 @@ func upsertApexNS(zone string, changes []recordChange) []recordChange {
 
 // createZone creates a public hosted zone. Its CallerReference is stored
 // before the call, so a retry after a failure reuses it and cannot create
-// a second zone.
+// a second zone. A reference whose zone was since deleted (Route53 keeps
+// references for good) is replaced by a new one, once.
 func (p *Provider) createZone(ctx context.Context, zone string) (string, error) {
 	ref, ok, err := p.opts.Refs.Get(zone)
 	if err != nil {
 		return "", err
 	}
-	if !ok {
-		ref = "signpost:" + zone + ":" + randomHex(16)
-		if err := p.opts.Refs.Put(zone, ref); err != nil {
-			return "", fmt.Errorf("saving the caller reference of %s: %w", zone, err)
+	for attempt := 0; ; attempt++ {
+		if !ok {
+			ref, ok = "signpost:"+zone+":"+randomHex(16), true
+			if err := p.opts.Refs.Put(zone, ref); err != nil {
+				return "", fmt.Errorf("saving the caller reference of %s: %w", zone, err)
+			}
 		}
-	}
-	out, err := call(ctx, p.c, "CreateHostedZone", p.c.api.CreateHostedZone,
-		&route53.CreateHostedZoneInput{Name: aws.String(zone), CallerReference: aws.String(ref)})
-	var exists *types.HostedZoneAlreadyExists
-	if errors.As(err, &exists) {
-		if id, lerr := p.zoneID(ctx, zone); lerr == nil && id != "" {
-			return id, nil
+		out, err := call(ctx, p.c, "CreateHostedZone", p.c.api.CreateHostedZone,
+			&route53.CreateHostedZoneInput{Name: aws.String(zone), CallerReference: aws.String(ref)})
+		var exists *types.HostedZoneAlreadyExists
+		if errors.As(err, &exists) {
+			id, lerr := p.zoneID(ctx, zone)
+			if lerr == nil && id != "" {
+				return id, nil
+			}
+			if attempt == 0 {
+				ok = false // the reference's zone is gone: a new reference
+				continue
+			}
 		}
+		if err != nil {
+			return "", fmt.Errorf("creating hosted zone %s: %w", zone, err)
+		}
+		return strings.TrimPrefix(aws.ToString(out.HostedZone.Id), "/hostedzone/"), nil
 	}
-	if err != nil {
-		return "", fmt.Errorf("creating hosted zone %s: %w", zone, err)
-	}
-	return strings.TrimPrefix(aws.ToString(out.HostedZone.Id), "/hostedzone/"), nil
 }
 
 // createChecks creates planned health checks and tags them; it returns
@@ -203,10 +229,10 @@ func size(c RRSetChange) (records, chars int) {
 }
 
 // batch splits changes into batches within the limits, keeping each
-// record's changes in one batch, and orders each batch by dependency.
-func batch(changes []recordChange, maxRecords int) ([][]RRSetChange, error) {
-	var out [][]RRSetChange
-	var cur []RRSetChange
+// record's changes in one batch.
+func batch(changes []recordChange, maxRecords int) ([][]recordChange, error) {
+	var out [][]recordChange
+	var cur []recordChange
 	records, chars := 0, 0
 	for _, c := range changes {
 		r, ch := 0, 0
@@ -221,16 +247,71 @@ func batch(changes []recordChange, maxRecords int) ([][]RRSetChange, error) {
 			out = append(out, cur)
 			cur, records, chars = nil, 0, 0
 		}
-		cur = append(cur, c.Sets...)
+		cur = append(cur, c)
 		records, chars = records+r, chars+ch
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)
 	}
-	for _, b := range out {
-		slices.SortStableFunc(b, func(x, y RRSetChange) int { return cmp.Compare(rank(x), rank(y)) })
-	}
 	return out, nil
+}
+
+// sets flattens a batch's record changes into record-set changes in
+// dependency order.
+func sets(b []recordChange) []RRSetChange {
+	var out []RRSetChange
+	for _, c := range b {
+		out = append(out, c.Sets...)
+	}
+	slices.SortStableFunc(out, func(x, y RRSetChange) int { return cmp.Compare(rank(x), rank(y)) })
+	return out
+}
+
+// sendIsolated sends a batch. When Route53 refuses it for what it holds
+// (InvalidChangeBatch, InvalidInput), each record's changes are sent on
+// their own, in dependency order, so that one bad record does not hold
+// the rest back; the records refused then come back as failed.
+func (p *Provider) sendIsolated(ctx context.Context, zoneID string, b []recordChange, checks, cidrIDs map[string]string) ([]plan.RecordError, error) {
+	err := p.send(ctx, zoneID, sets(b), checks, cidrIDs)
+	if err == nil || !refusedContent(err) {
+		return nil, err
+	}
+	if len(b) == 1 {
+		return []plan.RecordError{{Name: b[0].Name, Type: b[0].Type, Reason: err.Error()}}, nil
+	}
+	one := slices.Clone(b)
+	slices.SortStableFunc(one, func(x, y recordChange) int { return cmp.Compare(firstRank(x), firstRank(y)) })
+	var failed []plan.RecordError
+	for _, c := range one {
+		if err := p.send(ctx, zoneID, sets([]recordChange{c}), checks, cidrIDs); err != nil {
+			if !refusedContent(err) {
+				return nil, err
+			}
+			failed = append(failed, plan.RecordError{Name: c.Name, Type: c.Type, Reason: err.Error()})
+		}
+	}
+	return failed, nil
+}
+
+// sendWhole sends a batch as one: a zone file's zone goes whole or not.
+func (p *Provider) sendWhole(ctx context.Context, zoneID string, b []recordChange, checks, cidrIDs map[string]string) ([]plan.RecordError, error) {
+	return nil, p.send(ctx, zoneID, sets(b), checks, cidrIDs)
+}
+
+// refusedContent reports an error about what a batch holds, as opposed to
+// throttling, credentials or the network.
+func refusedContent(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "InvalidChangeBatch" || ae.ErrorCode() == "InvalidInput")
+}
+
+// firstRank is where a record's changes go in dependency order.
+func firstRank(c recordChange) int {
+	r := 1 << 30
+	for _, s := range c.Sets {
+		r = min(r, rank(s))
+	}
+	return r
 }
 
 // rank orders a batch as octodns-route53's _mod_keyer does: deletes first,
@@ -241,8 +322,8 @@ func rank(c RRSetChange) int {
 	switch s := c.Set; {
 	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-") && s.Failover == "PRIMARY":
 		kind = 1
-	case s.Alias != nil && strings.HasPrefix(s.Name, "_octodns-"):
-		kind = 2
+	case s.Alias != nil && (strings.HasPrefix(s.Name, "_octodns-") || strings.HasPrefix(s.Name, zincPrefix)):
+		kind = 2 // pool aliases; zinc's latency level
 	case s.Alias != nil:
 		kind = 3 // rules at the record's name
 	}

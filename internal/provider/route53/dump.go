@@ -3,6 +3,7 @@ package route53
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +25,11 @@ func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 	}
 	if st.zoneID == "" {
 		return nil, fmt.Errorf("no hosted zone %s", zone)
+	}
+	if trees := zincTrees(st.records); len(trees) > 0 {
+		return nil, fmt.Errorf("%w: %s holds zinc's hidden policy trees (%s): its policy records are not zone-file records. "+
+			"Import zinc's database with `signpost import zinc --config FILE --from DSN`: the zone, its policies and its plain records "+
+			"go into the store, and `signpost plan` then shows what would change (nothing, for a zone zinc keeps in step)", ErrZincManaged, zone, strings.Join(trees, ", "))
 	}
 	checks := map[string]*types.HealthCheckConfig{}
 	for _, hc := range st.checks {
@@ -190,4 +196,22 @@ func geoCode(g *Geo) model.GeoCode {
 		return model.GeoCode{Continent: g.Continent}
 	}
 	return model.GeoCode{Continent: model.CountryContinents()[g.Country], Country: g.Country, Subdivision: g.Subdivision}
+}
+
+// ErrZincManaged is a zone whose policy records zinc manages.
+var ErrZincManaged = errors.New("zinc-managed zone")
+
+// zincTrees names the policies whose _zn_ trees a zone holds.
+func zincTrees(records []Record) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range records {
+		policy := model.TreePolicy(r.Name)
+		if policy != "" && !seen[policy] {
+			seen[policy] = true
+			out = append(out, policy)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

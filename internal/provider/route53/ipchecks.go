@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -18,6 +19,12 @@ type IPCheckStore interface {
 	// none).
 	IPCheck(ctx context.Context, addr netip.Addr) (ref, id string, err error)
 	PutIPCheck(ctx context.Context, addr netip.Addr, ref, id string) error
+	// Retire keeps a replaced check to delete once no record set uses it;
+	// Retired lists those (and the checks of IPs that are gone); Forget
+	// drops one that was deleted.
+	Retire(ctx context.Context, id string) error
+	Retired(ctx context.Context) ([]string, error)
+	Forget(ctx context.Context, id string) error
 }
 
 // EnsureIPCheck returns the id of addr's health check with cfg. The kept
@@ -64,8 +71,9 @@ func (p *Provider) EnsureIPCheck(ctx context.Context, refs IPCheckStore, addr ne
 }
 
 // sameIPCheck reports whether an existing check does what cfg asks. What
-// cfg leaves unset is AWS's default (interval 30 s, threshold 3, no SNI),
-// as Route53 reports it for checks made without them, zinc's among them.
+// cfg leaves unset is AWS's default (interval 30 s, threshold 3), as
+// Route53 reports it for checks made without them, zinc's among them; SNI
+// matters only to HTTPS checks (Route53 may report it on HTTP ones).
 func sameIPCheck(have, want *types.HealthCheckConfig) bool {
 	str := func(p *string) string { return aws.ToString(p) }
 	or := func(p *int32, def int32) int32 {
@@ -77,6 +85,21 @@ func sameIPCheck(have, want *types.HealthCheckConfig) bool {
 	return have.Type == want.Type && sameIP(str(have.IPAddress), str(want.IPAddress)) &&
 		aws.ToInt32(have.Port) == aws.ToInt32(want.Port) && str(have.ResourcePath) == str(want.ResourcePath) &&
 		str(have.FullyQualifiedDomainName) == str(want.FullyQualifiedDomainName) && str(have.SearchString) == str(want.SearchString) &&
-		aws.ToBool(have.EnableSNI) == aws.ToBool(want.EnableSNI) &&
+		(!strings.HasPrefix(string(want.Type), "HTTPS") || aws.ToBool(have.EnableSNI) == aws.ToBool(want.EnableSNI)) &&
 		or(have.RequestInterval, 30) == or(want.RequestInterval, 30) && or(have.FailureThreshold, 3) == or(want.FailureThreshold, 3)
+}
+
+// deleteCheck deletes a health check; inUse reports one Route53 keeps
+// because a record set still uses it. A check already gone is fine.
+func (p *Provider) deleteCheck(ctx context.Context, id string) (inUse bool, err error) {
+	_, err = call(ctx, p.c, "DeleteHealthCheck", p.c.api.DeleteHealthCheck, &route53.DeleteHealthCheckInput{HealthCheckId: aws.String(id)})
+	var gone *types.NoSuchHealthCheck
+	var used *types.HealthCheckInUse
+	switch {
+	case err == nil, errors.As(err, &gone):
+		return false, nil
+	case errors.As(err, &used):
+		return true, nil
+	}
+	return false, fmt.Errorf("deleting health check %s: %w", id, err)
 }

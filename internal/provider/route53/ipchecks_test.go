@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,17 @@ import (
 type memChecks struct {
 	refs, ids map[netip.Addr]string
 	failPuts  int
+	retired   []string
+}
+
+func (m *memChecks) Retire(_ context.Context, id string) error {
+	m.retired = append(m.retired, id)
+	return nil
+}
+func (m *memChecks) Retired(context.Context) ([]string, error) { return slices.Clone(m.retired), nil }
+func (m *memChecks) Forget(_ context.Context, id string) error {
+	m.retired = slices.DeleteFunc(m.retired, func(s string) bool { return s == id })
+	return nil
 }
 
 func (m *memChecks) IPCheck(_ context.Context, a netip.Addr) (string, string, error) {

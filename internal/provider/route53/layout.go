@@ -2,9 +2,13 @@ package route53
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
 	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/plan"
 )
 
 // CIDR collection octodns-route53 uses for subnet rules.
@@ -17,23 +21,37 @@ type layout struct {
 	warnings []string
 	errs     []string
 	cidrs    map[string][]string // location name -> subnets
+
+	// A store zone's (see managed.go).
+	zone     string
+	owned    map[string]bool // "fqdn TYPE" it names; nil for a zone file
+	held     map[string]bool // policy records, and _zn_{policy}, left as they are
+	fresh    map[string]bool // "fqdn TYPE" of records never pushed
+	ipChecks map[netip.Addr]*types.HealthCheckConfig
+	refused  []plan.RecordError
 }
 
 // desired lays out z's records as octodns-route53 does, so that zones it
 // manages are adopted without churn.
 func desired(z *model.Zone) *layout {
-	l := &layout{cidrs: map[string][]string{}}
+	l := &layout{cidrs: map[string][]string{}, zone: strings.ToLower(z.Name), fresh: map[string]bool{}}
 	for _, r := range z.Records {
-		if r.Ignored {
+		if r.Ignored || r.Policy != "" {
 			continue
 		}
 		fqdn := strings.ToLower(r.FQDN())
+		if r.Create {
+			l.fresh[fqdn+" "+string(r.Type)] = true
+		}
 		if r.Dynamic == nil {
 			l.records = append(l.records, Record{Name: fqdn, Type: string(r.Type),
 				Sets: []RRSet{{Name: fqdn, Type: string(r.Type), TTL: r.TTL, Value: r.Values}}})
 			continue
 		}
 		l.dynamic(r, fqdn)
+	}
+	if z.Managed != nil {
+		l.managed(z)
 	}
 	return l
 }

@@ -25,6 +25,8 @@ type Config struct {
 	Keep            bool
 	// RefsFile keeps the CallerReferences of zones being created.
 	RefsFile string
+	// IPChecks keeps store zones' IP health checks (nil without a store).
+	IPChecks IPCheckStore
 }
 
 // Open loads the AWS configuration (credentials, profile, region) and
@@ -55,7 +57,7 @@ func Open(ctx context.Context, name string, c Config) (*Provider, error) {
 	if c.RefsFile != "" {
 		refs = &FileRefs{Path: c.RefsFile}
 	}
-	return New(Options{Name: name, API: client, MaxChanges: c.MaxChanges, Keep: c.Keep, Refs: refs}), nil
+	return New(Options{Name: name, API: client, MaxChanges: c.MaxChanges, Keep: c.Keep, Refs: refs, IPChecks: c.IPChecks}), nil
 }
 
 // FileRefs keeps zone-creation references in a JSON file, written before

@@ -34,20 +34,31 @@ func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, err
 	if err != nil {
 		return nil, err
 	}
-	return p.planFrom(zone, l, st), nil
+	ipChecks, err := p.resolveIPChecks(ctx, l, st)
+	if err != nil {
+		return nil, err
+	}
+	zp := p.planFrom(zone, l, st, ipChecks)
+	return zp, nil
 }
 
-func (p *Provider) planFrom(zone string, l *layout, st *state) *plan.ZonePlan {
-	zp := &plan.ZonePlan{Zone: zone, Target: p.opts.Name, Warnings: l.warnings, State: fingerprint(zone, st)}
+func (p *Provider) planFrom(zone string, l *layout, st *state, ipChecks []IPCheck) *plan.ZonePlan {
+	zp := &plan.ZonePlan{Zone: zone, Target: p.opts.Name, Warnings: l.warnings, State: fingerprint(zone, st), Refused: l.refused}
+	refusedFirst(zp.Refused)
 	ign := ignore(zone, l.records)
+	if l.owned != nil {
+		owns := l.ownsFn(zone)
+		ign = func(name, typ string) bool { return !owns(name, typ) }
+	}
 	for i := range st.records {
 		if !ign(st.records[i].Name, st.records[i].Type) {
 			zp.Existing++
 		}
 	}
 	used := reuseChecks(l, st)
-	pl := payload{ZoneID: st.zoneID}
-	pl.Changes = plan.Diff(l.records, st.records, plan.DiffOptions{Keep: p.opts.Keep, Ignore: ign})
+	pl := payload{ZoneID: st.zoneID, IPChecks: ipChecks, Isolate: l.owned != nil}
+	pl.Changes = plan.Diff(l.records, st.records, plan.DiffOptions{Keep: p.opts.Keep && l.owned == nil, Ignore: ign})
+	createOnly(pl.Changes, l.fresh)
 	for _, c := range l.checks {
 		if c.id == "" && referenced(pl.Changes, c.placeholder()) {
 			pl.CreateChecks = append(pl.CreateChecks, c.toPlan())
@@ -67,7 +78,13 @@ func (p *Provider) planFrom(zone string, l *layout, st *state) *plan.ZonePlan {
 // steps around them.
 func describe(zp *plan.ZonePlan, pl *payload) {
 	if pl.ZoneID == "" {
+		zp.CreatesZone = true
 		zp.Steps = append(zp.Steps, "create hosted zone "+zp.Zone)
+	}
+	for _, c := range pl.IPChecks {
+		cfg := c.Config
+		zp.Steps = append(zp.Steps, fmt.Sprintf("make sure of health check %s %s:%d%s host=%s for IP %s", cfg.Type,
+			c.Address, aws.ToInt32(cfg.Port), aws.ToString(cfg.ResourcePath), aws.ToString(cfg.FullyQualifiedDomainName), c.Address))
 	}
 	for _, h := range pl.CreateChecks {
 		zp.Steps = append(zp.Steps, fmt.Sprintf("create health check %s %s %s:%d%s for %s", h.Protocol, h.Value, h.FQDN, h.Port, h.Path, h.Record))

@@ -38,6 +38,9 @@ type Options struct {
 	// Refs persists the CallerReference of a zone being created before the
 	// call, so a retried create is idempotent.
 	Refs RefStore
+	// IPChecks keeps the IP health checks of store zones' policies; nil
+	// without a store.
+	IPChecks IPCheckStore
 	// Sleep replaces the backoff sleep in tests.
 	Sleep func(context.Context, time.Duration) error
 }
@@ -97,8 +100,9 @@ func (p *Provider) Calls() map[string]int { return p.c.Calls() }
 type state struct {
 	zoneID  string
 	records []Record
-	checks  []types.HealthCheck // signpost/octoDNS-made checks (CallerReference "NNNN:...")
-	cidrIDs map[string]string   // collection name -> id
+	checks  []types.HealthCheck                 // signpost/octoDNS-made checks (CallerReference "NNNN:...")
+	all     map[string]*types.HealthCheckConfig // every check of the account, by id
+	cidrIDs map[string]string                   // collection name -> id
 }
 
 // read reads a zone's state. CIDR collections are read only when subnet
@@ -131,7 +135,7 @@ func (p *Provider) read(ctx context.Context, zone string, wantCIDR bool) (*state
 		}
 	}
 	st.records = group(rrsets)
-	if st.checks, err = p.listChecks(ctx); err != nil {
+	if st.checks, st.all, err = p.listChecks(ctx); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -184,24 +188,27 @@ func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]RRSet, erro
 	}
 }
 
-// listChecks reads every health check whose CallerReference follows the
-// octodns-route53 scheme ("0001:TYPE:fqdn:xxxxxxxxxxxx"); others are never
-// touched.
-func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, error) {
+// listChecks reads every health check: those whose CallerReference
+// follows the octodns-route53 scheme ("0001:TYPE:fqdn:xxxxxxxxxxxx"),
+// which zone files' dynamic records own, and the config of all of them by
+// id, for store zones' IP checks to be found by the id the store keeps.
+func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, map[string]*types.HealthCheckConfig, error) {
 	in := &route53.ListHealthChecksInput{MaxItems: aws.Int32(1000)}
 	var out []types.HealthCheck
+	all := map[string]*types.HealthCheckConfig{}
 	for {
 		page, err := call(ctx, p.c, "ListHealthChecks", p.c.api.ListHealthChecks, in)
 		if err != nil {
-			return nil, fmt.Errorf("listing health checks: %w", err)
+			return nil, nil, fmt.Errorf("listing health checks: %w", err)
 		}
 		for _, hc := range page.HealthChecks {
+			all[aws.ToString(hc.Id)] = hc.HealthCheckConfig
 			if ref := aws.ToString(hc.CallerReference); len(ref) > 4 && ref[4] == ':' {
 				out = append(out, hc)
 			}
 		}
 		if !page.IsTruncated || page.NextMarker == nil {
-			return out, nil
+			return out, all, nil
 		}
 		in.Marker = page.NextMarker
 	}

@@ -145,7 +145,10 @@ type payload struct {
 	Changes []recordChange `json:"changes"`
 	// CreateChecks are created before the record-set changes;
 	// DeleteChecks, by id, after them.
-	CreateChecks  []HealthCheck       `json:"create_health_checks,omitempty"`
+	CreateChecks []HealthCheck `json:"create_health_checks,omitempty"`
+	IPChecks     []IPCheck     `json:"ip_health_checks,omitempty"` // store zones' IP checks, made sure of first
+	// Isolate sends a refused batch again record by record (store zones).
+	Isolate       bool                `json:"isolate,omitempty"`
 	DeleteChecks  []string            `json:"delete_health_checks,omitempty"`
 	CIDRLocations map[string][]string `json:"cidr_locations,omitempty"`
 }

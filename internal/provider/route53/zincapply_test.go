@@ -43,12 +43,12 @@ func TestZincTreesApply(t *testing.T) {
 		z.Checks[a] = aws.ToString(out.HealthCheck.Id)
 	}
 	z.Policies["p"] = pol
-	sets, problems := ZincLayout(z)
+	laid, problems := ZincLayout(z)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
 	change := recordChange{Action: plan.Create, Name: "example.com.", Type: "A"}
-	for _, s := range sets {
+	for _, s := range laid {
 		change.Sets = append(change.Sets, RRSetChange{Op: plan.Add, Set: s})
 	}
 	batches, err := batch([]recordChange{change}, MaxBatchRecords)
@@ -56,12 +56,12 @@ func TestZincTreesApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range batches {
-		if err := p.send(ctx, zoneID, b, nil, nil); err != nil {
+		if err := p.send(ctx, zoneID, sets(b), nil, nil); err != nil {
 			t.Fatalf("the fake refused zinc's trees: %v", err)
 		}
 	}
 	var want, got []string
-	for _, s := range sets {
+	for _, s := range laid {
 		want = append(want, s.String())
 	}
 	for _, r := range fake.Records("example.com.") {
@@ -76,7 +76,7 @@ func TestZincTreesApply(t *testing.T) {
 		t.Errorf("read back:\n%q\nwant:\n%q", got, want)
 	}
 	// Route53's rules hold for latency sets: one per region at a name.
-	dup := sets[4]
+	dup := laid[4]
 	dup.SetID = "again"
 	bad := []RRSetChange{{Op: plan.Add, Set: dup}}
 	if err := p.send(ctx, zoneID, bad, nil, nil); err == nil || !strings.Contains(err.Error(), "two records for one region") {

@@ -29,7 +29,7 @@ type ZincRecord struct {
 }
 
 // zincPrefix starts the names of zinc's hidden trees.
-const zincPrefix = "_zn_"
+const zincPrefix = model.TreePrefix
 
 // ZincLayout lays out a zone's policies as zinc writes them (zinc
 // reference §2), byte for byte, so that zones zinc manages are adopted

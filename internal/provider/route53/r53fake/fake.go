@@ -207,3 +207,45 @@ func sortedSets(z *zone) []types.ResourceRecordSet {
 	})
 	return out
 }
+
+// GetHostedZone returns a zone and its delegation.
+func (f *Fake) GetHostedZone(_ context.Context, in *route53.GetHostedZoneInput, _ ...func(*route53.Options)) (*route53.GetHostedZoneOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("GetHostedZone"); err != nil {
+		return nil, err
+	}
+	z, err := f.zone(in.Id)
+	if err != nil {
+		return nil, err
+	}
+	ns := z.sets[z.name+"|NS|"]
+	out := &route53.GetHostedZoneOutput{HostedZone: &types.HostedZone{Id: aws.String("/hostedzone/" + z.id), Name: aws.String(z.name)},
+		DelegationSet: &types.DelegationSet{}}
+	for _, rr := range ns.ResourceRecords {
+		out.DelegationSet.NameServers = append(out.DelegationSet.NameServers, strings.TrimSuffix(aws.ToString(rr.Value), "."))
+	}
+	return out, nil
+}
+
+// DeleteHostedZone deletes a zone that holds nothing but its apex SOA and
+// NS, as Route53 does (HostedZoneNotEmpty otherwise). Its CallerReference
+// stays used.
+func (f *Fake) DeleteHostedZone(_ context.Context, in *route53.DeleteHostedZoneInput, _ ...func(*route53.Options)) (*route53.DeleteHostedZoneOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.enter("DeleteHostedZone"); err != nil {
+		return nil, err
+	}
+	z, err := f.zone(in.Id)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range z.sets {
+		if norm(aws.ToString(s.Name)) != z.name || (s.Type != types.RRTypeSoa && s.Type != types.RRTypeNs) {
+			return nil, &types.HostedZoneNotEmpty{Message: aws.String("The specified hosted zone contains non-required resource record sets and so cannot be deleted.")}
+		}
+	}
+	delete(f.zones, z.id)
+	return &route53.DeleteHostedZoneOutput{ChangeInfo: &types.ChangeInfo{Status: types.ChangeStatusInsync}}, nil
+}
