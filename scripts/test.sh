@@ -15,4 +15,8 @@ echo "route53 emulator: $SIGNPOST_ROUTE53_ENDPOINT (reset)"
 SIGNPOST_TEST_POSTGRES=$(bash scripts/start-postgres.sh)
 export SIGNPOST_TEST_POSTGRES
 echo "postgresql: $SIGNPOST_TEST_POSTGRES"
+# zinc's database is imported from SQLite, this PostgreSQL and MariaDB.
+SIGNPOST_TEST_MYSQL=$(bash scripts/start-mariadb.sh)
+export SIGNPOST_TEST_MYSQL
+echo "mariadb: $SIGNPOST_TEST_MYSQL"
 go test -race -count=1 "$@" ./...

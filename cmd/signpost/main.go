@@ -28,6 +28,8 @@ Usage:
                                            read a zone from a provider into octoDNS YAML
   signpost token create|list|revoke --config FILE [--name NAME] [--read-only]
                                            manage REST API tokens
+  signpost import zinc --config FILE --from DSN [--target PROVIDER]
+                                           read a zinc database into the store
   signpost version                         print the version
 
 Run 'signpost COMMAND --help' for a command's flags.
@@ -54,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"apply":    cmdApply,
 		"dump":     cmdDump,
 		"token":    cmdToken,
+		"import":   cmdImport,
 		"version":  cmdVersion,
 	}
 	switch args[0] {

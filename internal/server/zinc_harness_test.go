@@ -76,16 +76,21 @@ func newZincHarness(t *testing.T, api route53.API, moto bool) *zincHarness {
 	led := &ledger{st: st, log: slog.New(slog.DiscardHandler), changed: h.src.Changed,
 		state: func() *State { return &State{Providers: map[string]provider.Provider{"r53": h.p}} }}
 	h.rec = reconcile.New(reconcile.Options{Ledger: led, Now: func() time.Time { return h.now }, DriftInterval: time.Hour})
-	root := "test-zinc.net."
-	if moto {
-		root = fmt.Sprintf("z%d.test-zinc.net.", time.Now().UnixNano())
-	}
-	h.zone = &store.Zone{Root: root, Targets: []string{"r53"}}
+	h.zone = &store.Zone{Root: h.root("test-zinc.net."), Targets: []string{"r53"}}
 	h.write(func(tx *store.Tx) error { return tx.CreateZone(ctx, h.zone) })
 	h.sync() // creates the hosted zone
 	// zinc's fixture: a record nobody in the store made, left alone.
-	h.send(types.ChangeActionCreate, rrset("test."+root, "A", 300, "127.0.0.1"))
+	h.send(types.ChangeActionCreate, rrset("test."+h.zone.Root, "A", 300, "127.0.0.1"))
 	return h
+}
+
+// root is a zone name of the test's own: on moto, which other tests share,
+// made unique.
+func (h *zincHarness) root(name string) string {
+	if h.moto {
+		return fmt.Sprintf("z%d.%s", time.Now().UnixNano(), name)
+	}
+	return name
 }
 
 // write commits a store write and tells the source, as the API does.

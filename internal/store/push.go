@@ -95,3 +95,10 @@ func (t *Tx) OrphanChecks(ctx context.Context, provider string) ([]*IPCheck, err
 	return collect(ctx, t, scanIPCheck(provider), `SELECT address, caller_reference, check_id FROM ip_checks
 		WHERE provider = ? AND address NOT IN (SELECT address FROM ips)`, provider)
 }
+
+// MarkClean clears a zone's dirty marks: its records are as its providers
+// have them (an import from what manages them now).
+func (t *Tx) MarkClean(ctx context.Context, zoneID string) error {
+	_, err := t.exec(ctx, `UPDATE records SET dirty = '', push_error = '', create_pending = FALSE WHERE zone_id = ?`, zoneID)
+	return err
+}

@@ -215,3 +215,38 @@ func zincTrees(records []Record) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Plain reads a hosted zone's plain records (what zinc kept only in
+// Route53) as records of the model, for an import into the store: every
+// record set without a SetIdentifier or alias, but the apex SOA and NS and
+// zinc's hidden trees. What is left out is listed in skipped with why;
+// the aliases of policy records are left out without a word.
+func (p *Provider) Plain(ctx context.Context, zone string) (records []*model.Record, skipped []string, err error) {
+	zone = strings.ToLower(zone)
+	st, err := p.read(ctx, zone, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.zoneID == "" {
+		return nil, []string{fmt.Sprintf("zone %s: no hosted zone at %s yet; a plan creates it", zone, p.opts.Name)}, nil
+	}
+	for _, r := range st.records {
+		switch {
+		case r.Name == zone && (r.Type == "SOA" || r.Type == "NS"), model.TreePolicy(r.Name) != "":
+			continue
+		case len(r.Sets) == 1 && r.Sets[0].Alias != nil && model.TreePolicy(r.Sets[0].Alias.Target) != "":
+			continue // a policy record's alias
+		}
+		if s := r.Sets[0]; len(r.Sets) > 1 || s.SetID != "" || s.Alias != nil {
+			skipped = append(skipped, fmt.Sprintf("%s %s: routed or alias record sets are not plain records", r.Name, r.Type))
+			continue
+		}
+		rec, err := dumpRecord(zone, r, nil)
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s %s: %v", r.Name, r.Type, err))
+			continue
+		}
+		records = append(records, rec)
+	}
+	return records, skipped, nil
+}
