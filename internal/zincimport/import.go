@@ -40,7 +40,9 @@ func (r *Report) count(kind string, created bool) {
 	}
 }
 
-func (r *Report) skip(format string, args ...any) { r.Skipped = append(r.Skipped, fmt.Sprintf(format, args...)) }
+func (r *Report) skip(format string, args ...any) {
+	r.Skipped = append(r.Skipped, fmt.Sprintf(format, args...))
+}
 
 // Print writes the report.
 func (r *Report) Print(w io.Writer) {
