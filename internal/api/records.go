@@ -277,9 +277,12 @@ func (rest *Rest) patchRecord(r *http.Request, who *store.Token) (int, any, erro
 		if err := rest.validateRecord(r.Context(), tx, z, rec, fe); err != nil {
 			return err
 		}
+		if err := tx.UpdateRecord(r.Context(), rec); err != nil {
+			return err
+		}
 		out = recordOut(rec, z.Root)
 		ev.After = marshal(out)
-		return tx.UpdateRecord(r.Context(), rec)
+		return nil
 	})
 	if err != nil {
 		return 0, nil, err

@@ -37,9 +37,11 @@ var allowed = map[string][]string{
 	"internal/store":                    {"internal/model"},
 	"internal/server/servertest":        {"internal/geo/geotest"},
 	"internal/server": {"internal/api", "internal/config", "internal/dnsserver", "internal/engine", "internal/geo", "internal/health",
-		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source", "internal/store"},
-	"internal/reconcile": {"internal/provider", "internal/plan", "internal/model"},
-	"internal/archtest":  {},
+		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source", "internal/store",
+		"internal/zincimport"},
+	"internal/zincimport": {"internal/model", "internal/store"},
+	"internal/reconcile":  {"internal/provider", "internal/plan", "internal/model"},
+	"internal/archtest":   {},
 }
 
 // pure packages do no I/O and do not log.

@@ -12,6 +12,9 @@ import (
 // classify maps the databases' constraint errors onto ErrConflict
 // (uniqueness) and ErrNotFound (a reference to a missing row).
 func classify(err error) error {
+	if err == nil {
+		return nil
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {

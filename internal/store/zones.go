@@ -130,10 +130,12 @@ func (t *Tx) CreateRecord(ctx context.Context, r *Record) error {
 		return err
 	}
 	revived, _ := res.RowsAffected()
-	_, err = t.exec(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals, policy_id, dirty, create_pending)
-		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT CASE WHEN targets <> '[]' THEN ? ELSE '' END FROM zones WHERE id = ?), ?)`,
-		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals), r.PolicyID(), token(), r.ZoneID, revived == 0)
-	return err
+	r.CreatePending = revived == 0
+	err = t.queryRow(ctx, `INSERT INTO records (id, zone_id, name, type, ttl, vals, policy_id, dirty, create_pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT CASE WHEN targets <> '[]' THEN ? ELSE '' END FROM zones WHERE id = ?), ?) RETURNING dirty`,
+		r.ID, r.ZoneID, r.Name, r.Type, r.TTL, string(vals), r.PolicyID(), token(), r.ZoneID, r.CreatePending).Scan(&r.Token)
+	r.Dirty = r.Token != ""
+	return classify(err)
 }
 
 // PolicyID is the policy a policy record points at, or "".
@@ -163,13 +165,14 @@ func (t *Tx) UpdateRecord(ctx context.Context, r *Record) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE records SET ttl = ?, vals = ?, policy_id = ?, create_pending = FALSE,
+	err = t.queryRow(ctx, `UPDATE records SET ttl = ?, vals = ?, policy_id = ?, create_pending = FALSE,
 		dirty = (SELECT CASE WHEN targets <> '[]' THEN ? ELSE '' END FROM zones WHERE zones.id = records.zone_id)
-		WHERE id = ? AND NOT deleted`, r.TTL, string(vals), r.PolicyID(), token(), r.ID)
-	if err != nil {
-		return err
+		WHERE id = ? AND NOT deleted RETURNING dirty`, r.TTL, string(vals), r.PolicyID(), token(), r.ID).Scan(&r.Token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("record %s: %w", r.ID, ErrNotFound)
 	}
-	return changed(res, "record "+r.ID)
+	r.Dirty, r.CreatePending = r.Token != "", false
+	return classify(err)
 }
 
 // DeleteRecord removes a record. One that may be at a provider (its zone
