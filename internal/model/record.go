@@ -62,8 +62,10 @@ type Managed struct {
 	Pending []PendingRecord
 }
 
-// PendingRecord is a store record (or a deletion) not yet pushed.
+// PendingRecord is a store record (or a deletion) not yet pushed, or,
+// with Zone set, the zone itself (its creation).
 type PendingRecord struct {
+	Zone   bool
 	ID     string
 	Name   string // relative, "@" the apex
 	Type   RRType // the DNS type (A for a POLICY_ROUTED record)

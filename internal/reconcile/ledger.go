@@ -33,6 +33,7 @@ type Ledger interface {
 
 // Result is a pending write after a push.
 type Result struct {
+	Zone      bool // the zone's own write (its creation)
 	ID, Token string
 	Error     string // "" when pushed
 }
@@ -46,6 +47,9 @@ type Removal struct {
 // failedFor returns why a pending write was not pushed: a failure of its
 // own record set, or of the policy tree it needs.
 func failedFor(zone string, p model.PendingRecord, failed []plan.RecordError) string {
+	if p.Zone {
+		return ""
+	}
 	fqdn := strings.ToLower(model.NameFQDN(model.APIName(p.Name), zone))
 	var why []string
 	for _, f := range failed {

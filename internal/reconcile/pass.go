@@ -118,7 +118,7 @@ func (r *Reconciler) record(ctx context.Context, z *model.Zone, failed []plan.Re
 	results := make([]Result, 0, len(z.Managed.Pending))
 	done := map[string]string{}
 	for _, p := range z.Managed.Pending {
-		res := Result{ID: p.ID, Token: p.Token, Error: failedFor(z.Name, p, failed)}
+		res := Result{Zone: p.Zone, ID: p.ID, Token: p.Token, Error: failedFor(z.Name, p, failed)}
 		if res.Error == "" {
 			done[p.ID] = p.Token
 		}

@@ -25,7 +25,7 @@ var _ reconcile.Ledger = (*ledger)(nil)
 func (l *ledger) Pushed(ctx context.Context, z *model.Zone, results []reconcile.Result) error {
 	recs := make([]store.Pushed, len(results))
 	for i, r := range results {
-		recs[i] = store.Pushed{ID: r.ID, Token: r.Token, Error: r.Error}
+		recs[i] = store.Pushed{Zone: r.Zone, ID: r.ID, Token: r.Token, Error: r.Error}
 		if r.Error != "" {
 			l.event(ctx, "reconcile.record_failed", z.Name, map[string]string{"record": r.ID, "error": r.Error})
 		}

@@ -156,6 +156,12 @@ func TestZincCase10StrayAndCase13Drift(t *testing.T) {
 		h.send(types.ChangeActionUpsert, leaf)
 		h.mustSync()
 		h.want(fixture, "_zn_p A id=m-p-1-us-east-1 ttl=30 127.0.3.1 w=10 hc=127.0.3.1", "x A alias=_zn_p eth=false")
+		if d := h.drift(); d < 1 {
+			t.Errorf("signpost_reconcile_drift_total = %v after a stray and an edited leaf", d)
+		}
+		if evs := h.events("reconcile.drift"); len(evs) != 1 || !strings.Contains(evs[0], "foreign-us-east-1") || !strings.Contains(evs[0], "666") {
+			t.Errorf("drift events %q: want one naming the stray and the edited leaf", evs)
+		}
 		if h.moto {
 			return // moto refuses to delete a check a record uses; the fake's enforcement is the test below
 		}

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsr53 "github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/signpost-dns/signpost/internal/config"
 	"github.com/signpost-dns/signpost/internal/model"
@@ -42,6 +44,7 @@ type zincHarness struct {
 	now  time.Time
 	zone *store.Zone
 	moto bool
+	reg  *prometheus.Registry
 }
 
 const motoEndpointEnv = "SIGNPOST_ROUTE53_ENDPOINT"
@@ -75,7 +78,8 @@ func newZincHarness(t *testing.T, api route53.API, moto bool) *zincHarness {
 		Sleep: func(context.Context, time.Duration) error { return nil }})
 	led := &ledger{st: st, log: slog.New(slog.DiscardHandler), changed: h.src.Changed,
 		state: func() *State { return &State{Providers: map[string]provider.Provider{"r53": h.p}} }}
-	h.rec = reconcile.New(reconcile.Options{Ledger: led, Now: func() time.Time { return h.now }, DriftInterval: time.Hour})
+	h.reg = prometheus.NewRegistry()
+	h.rec = reconcile.New(reconcile.Options{Ledger: led, Now: func() time.Time { return h.now }, DriftInterval: time.Hour, Registerer: h.reg})
 	h.zone = &store.Zone{Root: h.root("test-zinc.net."), Targets: []string{"r53"}}
 	h.write(func(tx *store.Tx) error { return tx.CreateZone(ctx, h.zone) })
 	h.sync() // creates the hosted zone
@@ -300,4 +304,40 @@ func (h *zincHarness) mustSync() {
 		h.t.Fatal(err)
 	}
 	h.converged()
+}
+
+// drift is signpost_reconcile_drift_total for the harness's zone.
+func (h *zincHarness) drift() float64 {
+	n, err := testutil.GatherAndCount(h.reg, "signpost_reconcile_drift_total")
+	if err != nil || n == 0 {
+		return 0
+	}
+	mfs, _ := h.reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() == "signpost_reconcile_drift_total" {
+			for _, m := range mf.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "zone" && l.GetValue() == h.zone.Root {
+						return m.GetCounter().GetValue()
+					}
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// events lists the kinds of the events about subject.
+func (h *zincHarness) events(kind string) []string {
+	var out []string
+	_ = h.st.View(h.ctx, func(tx *store.Tx) error {
+		evs, err := tx.Events(h.ctx, 0, 1000)
+		for _, e := range evs {
+			if e.Kind == kind {
+				out = append(out, string(e.After))
+			}
+		}
+		return err
+	})
+	return out
 }

@@ -125,6 +125,9 @@ func (s *Store) build(c *contents, sz *store.Zone) builtZone {
 	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1,
 		Managed: &model.Managed{Targets: sz.Targets, Policy: c.policies, IPs: c.ips, Check: s.check, ZoneID: sz.ID}}}
 	m := b.z.Managed
+	if sz.Token != "" {
+		m.Pending = append(m.Pending, model.PendingRecord{Zone: true, ID: sz.ID, Name: "@", Token: sz.Token})
+	}
 	for _, r := range c.records[sz.ID] {
 		typ, policy := model.PolicyRecordType(r.Type)
 		if r.Token != "" {

@@ -28,6 +28,7 @@ func (t *Tx) markPolicies(ctx context.Context, ids ...string) error {
 // planned with; Error is why it was not pushed ("" when it was).
 type Pushed struct {
 	ID, Token, Error string
+	Zone             bool // ID is the zone's: its own mark (its creation)
 }
 
 // MarkPushed records a push's outcome. A record pushed is clean if its
@@ -36,6 +37,14 @@ type Pushed struct {
 // gets its error.
 func (t *Tx) MarkPushed(ctx context.Context, recs []Pushed) error {
 	for _, r := range recs {
+		if r.Zone {
+			if r.Error == "" {
+				if _, err := t.exec(ctx, `UPDATE zones SET dirty = '' WHERE id = ? AND dirty = ?`, r.ID, r.Token); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if r.Error != "" {
 			if _, err := t.exec(ctx, `UPDATE records SET push_error = ? WHERE id = ? AND dirty = ?`, r.Error, r.ID, r.Token); err != nil {
 				return err

@@ -22,6 +22,7 @@ type Zone struct {
 	Error       string   `json:"error"`        // the last push's error
 	Deleted     bool     `json:"deleted"`      // being removed from its targets
 	NameServers []string `json:"name_servers"` // the delegation its provider assigned
+	Token       string   `json:"-"`            // the zone's own dirty token
 }
 
 // Record is one record of a store zone. Type is a DNS type, or
@@ -50,7 +51,12 @@ func (t *Tx) CreateZone(ctx context.Context, z *Zone) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO zones (id, root, targets) VALUES (?, ?, ?)`, z.ID, z.Root, string(targets))
+	dirty := ""
+	if len(z.Targets) > 0 {
+		dirty = token() // its creation at the targets
+	}
+	_, err = t.exec(ctx, `INSERT INTO zones (id, root, targets, dirty) VALUES (?, ?, ?, ?)`, z.ID, z.Root, string(targets), dirty)
+	z.Dirty, z.Token = dirty != "", dirty
 	return err
 }
 
@@ -87,7 +93,7 @@ func (t *Tx) DeletedZones(ctx context.Context) ([]*Zone, error) {
 	return collect(ctx, t, scanZone, `SELECT `+zoneColumns+` FROM zones WHERE deleted ORDER BY root`)
 }
 
-const zoneColumns = `id, root, targets, dirty <> '' OR EXISTS (SELECT 1 FROM records r WHERE r.zone_id = zones.id AND r.dirty <> ''), push_error, deleted, name_servers`
+const zoneColumns = `id, root, targets, dirty <> '' OR EXISTS (SELECT 1 FROM records r WHERE r.zone_id = zones.id AND r.dirty <> ''), push_error, deleted, name_servers, dirty`
 
 // Zone reads one zone.
 func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
@@ -101,7 +107,7 @@ func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
 func scanZone(row scanner) (*Zone, error) {
 	z := &Zone{}
 	var targets, ns string
-	if err := row.Scan(&z.ID, &z.Root, &targets, &z.Dirty, &z.Error, &z.Deleted, &ns); err != nil {
+	if err := row.Scan(&z.ID, &z.Root, &targets, &z.Dirty, &z.Error, &z.Deleted, &ns, &z.Token); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(targets), &z.Targets); err != nil {

@@ -229,8 +229,12 @@ func size(c RRSetChange) (records, chars int) {
 }
 
 // batch splits changes into batches within the limits, keeping each
-// record's changes in one batch.
+// record's changes in one batch, and the records in dependency order
+// across batches: a batch never holds an alias whose target comes in a
+// later one.
 func batch(changes []recordChange, maxRecords int) ([][]recordChange, error) {
+	changes = slices.Clone(changes)
+	slices.SortStableFunc(changes, func(x, y recordChange) int { return cmp.Compare(firstRank(x), firstRank(y)) })
 	var out [][]recordChange
 	var cur []recordChange
 	records, chars := 0, 0

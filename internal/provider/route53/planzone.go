@@ -92,7 +92,11 @@ func describe(zp *plan.ZonePlan, pl *payload) {
 	for _, c := range pl.Changes {
 		pc := plan.Change{Action: c.Action, Name: c.Name, Type: c.Type}
 		for _, sc := range c.Sets {
-			pc.Native = append(pc.Native, fmt.Sprintf("%-6s %s", action(sc.Op), sc.Set.String()))
+			line := fmt.Sprintf("%-6s %s", action(sc.Op), sc.Set.String())
+			if sc.Old != nil {
+				line += " (was: " + sc.Old.String() + ")"
+			}
+			pc.Native = append(pc.Native, line)
 		}
 		zp.Changes = append(zp.Changes, pc)
 	}
