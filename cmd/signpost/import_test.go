@@ -17,10 +17,7 @@ import (
 // plans, applies and plans again to zero; dump then explains that the
 // zone's trees are zinc's layout rather than dumping them as records.
 func TestImportZincCommand(t *testing.T) {
-	ep := os.Getenv("SIGNPOST_ROUTE53_ENDPOINT")
-	if ep == "" {
-		t.Skip("SIGNPOST_ROUTE53_ENDPOINT is not set: run scripts/start-moto.sh (CI does)")
-	}
+	ep, _ := servertest.Route53(t)
 	t.Setenv("TEST_AWS_KEY", "test")
 	cfg := servertest.Workspace(t, servertest.Apex, fmt.Sprintf("providers:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n"+
 		"    secret_access_key: env/TEST_AWS_KEY\n    endpoint: %s\npolicies:\n  healthcheck: {protocol: HTTP, port: 80, path: /status, host: node.example.net}\n", ep))

@@ -120,6 +120,9 @@ type Provider struct {
 	Region          string `yaml:"region"`
 	Endpoint        string `yaml:"endpoint"` // an emulator, e.g. http://127.0.0.1:5055
 	MaxChanges      int    `yaml:"max_changes"`
+	// RequestsPerSecond caps the API request rate; default 4 (Route53
+	// allows 5 per second per account). Raise it only for an emulator.
+	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	// Keep leaves records that are absent from the zone files alone; by
 	// default a managed zone is managed whole.
 	Keep bool `yaml:"keep"`
@@ -383,6 +386,9 @@ func (c *Config) checkProviders() []error {
 	for name, p := range c.Providers {
 		if p.Type != "route53" {
 			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (route53)", name, p.Type))
+		}
+		if p.RequestsPerSecond < 0 {
+			errs = append(errs, fmt.Errorf("providers.%s.requests_per_second: %g is below 0", name, p.RequestsPerSecond))
 		}
 		if p.MaxChanges < 0 || p.MaxChanges > 1000 {
 			errs = append(errs, fmt.Errorf("providers.%s.max_changes: %d is outside 1..1000", name, p.MaxChanges))

@@ -45,6 +45,13 @@ type Delegator interface {
 	NameServers(ctx context.Context, zone string) ([]string, error)
 }
 
+// Passer is a provider that shares reads across the zones of one
+// reconcile pass (Route53 lists the account's health checks once).
+type Passer interface {
+	StartPass()
+	EndPass()
+}
+
 // Target is a zone to push to a provider.
 type Target struct {
 	Zone     *model.Zone

@@ -21,6 +21,10 @@ func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) err
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	start := r.opts.Now()
+	for _, p := range passers(targets) {
+		p.StartPass()
+		defer p.EndPass()
+	}
 	drift := !start.Before(r.nextDrift)
 	if drift {
 		r.nextDrift = start.Add(r.opts.DriftInterval)
@@ -36,6 +40,20 @@ func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) err
 	}
 	r.seconds.Observe(r.opts.Now().Sub(start).Seconds())
 	return errors.Join(errs...)
+}
+
+// passers returns the distinct providers of targets that share reads
+// across a pass.
+func passers(targets []provider.Target) []provider.Passer {
+	var out []provider.Passer
+	seen := map[provider.Provider]bool{}
+	for _, t := range targets {
+		if p, ok := t.Provider.(provider.Passer); ok && !seen[t.Provider] {
+			seen[t.Provider] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // zoneTargets is a zone and the targets it is pushed to.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/netip"
 	"path/filepath"
 
@@ -88,7 +89,7 @@ func openRoute53(ctx context.Context, name string, c config.Provider, stateDir s
 	}
 	return route53.Open(ctx, name, route53.Config{IPChecks: checks,
 		AccessKeyID: config.Secret(c.AccessKeyID), SecretAccessKey: config.Secret(c.SecretAccessKey),
-		Profile: c.Profile, Region: c.Region, Endpoint: c.Endpoint, MaxChanges: c.MaxChanges, Keep: c.Keep,
+		Profile: c.Profile, Region: c.Region, Endpoint: c.Endpoint, MaxChanges: c.MaxChanges, RPS: c.RequestsPerSecond, Keep: c.Keep,
 		RefsFile: filepath.Join(stateDir, "route53-zone-references.json"),
 	})
 }
@@ -96,4 +97,20 @@ func openRoute53(ctx context.Context, name string, c config.Provider, stateDir s
 // OpenProviders builds every provider cfg configures; st may be nil.
 func OpenProviders(ctx context.Context, cfg *config.Config, st *store.Store) (map[string]provider.Provider, error) {
 	return providersFor(ctx, cfg, st, nil)
+}
+
+// withAPIs returns st with the Route53 providers named in apis talking to
+// those APIs instead.
+func withAPIs(st *State, apis map[string]route53.API) *State {
+	if len(apis) == 0 {
+		return st
+	}
+	next := *st
+	next.Providers = maps.Clone(st.Providers)
+	for name, api := range apis {
+		if p, ok := next.Providers[name].(*route53.Provider); ok {
+			next.Providers[name] = p.WithAPI(api)
+		}
+	}
+	return &next
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/health"
 	"github.com/signpost-dns/signpost/internal/notify"
 	"github.com/signpost-dns/signpost/internal/provider"
+	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/reconcile"
 )
 
@@ -46,6 +47,10 @@ type Options struct {
 	Handlers map[string]http.Handler
 	// Probe replaces real probes; nil probes for real.
 	Probe health.ProbeFunc
+	// Route53API replaces the AWS client of the named Route53 providers
+	// (tests and benchmarks run them against the in-process fake); their
+	// configuration still applies. Reloads keep them while it is unchanged.
+	Route53API map[string]route53.API
 }
 
 // Server is a running node.
@@ -77,10 +82,11 @@ func New(opts Options, st *State) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.cur.Store(st)
+	s.cur.Store(withAPIs(st, opts.Route53API))
+	st = s.cur.Load()
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reload_total", Help: "Configuration reloads, by result."}, []string{"result"})
-	s.reg.MustRegister(s.reloads)
+	s.reg.MustRegister(s.reloads, newProviderCalls(s.cur.Load))
 	s.notifier = notify.New(notifyOptions(st, s.log))
 	if st.Store != nil {
 		s.events = newHealthLog(st.Store, s.log.With("component", "events"))

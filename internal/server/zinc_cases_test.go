@@ -142,10 +142,7 @@ func TestZincCase08WeightZero(t *testing.T) {
 
 func TestZincCase10StrayAndCase13Drift(t *testing.T) {
 	zincBackends(t, func(t *testing.T, h *zincHarness) {
-		h.ip("127.0.3.1")
-		h.policy("p", model.RoutingWeighted, "127.0.3.1 us-east-1 10")
-		h.record("x", "POLICY_ROUTED", 0, "p-p")
-		h.mustSync()
+		h.onePolicy()
 		// A stray leaf with a foreign SetIdentifier, a hand-edited leaf
 		// (TTL 666, no check), and a deleted health check.
 		stray := rrset("_zn_p."+h.zone.Root, "A", 30, "127.0.3.9")
@@ -239,10 +236,7 @@ func TestZincCase12ClashWithCNAME(t *testing.T) {
 
 func TestZincCase14NoopIsEmpty(t *testing.T) {
 	zincBackends(t, func(t *testing.T, h *zincHarness) {
-		h.ip("127.0.3.1")
-		h.policy("p", model.RoutingWeighted, "127.0.3.1 us-east-1 10")
-		h.record("x", "POLICY_ROUTED", 0, "p-p")
-		h.mustSync()
+		h.onePolicy()
 		before := h.changeCalls()
 		h.mustSync()
 		if n := h.changeCalls() - before; n != 0 {
@@ -307,10 +301,7 @@ func TestZincCase16DirtyPropagation(t *testing.T) {
 
 func TestZincCase17CheckReplaced(t *testing.T) {
 	zincBackends(t, func(t *testing.T, h *zincHarness) {
-		h.ip("127.0.3.1")
-		h.policy("p", model.RoutingWeighted, "127.0.3.1 us-east-1 10")
-		h.record("x", "POLICY_ROUTED", 0, "p-p")
-		h.mustSync()
+		h.onePolicy()
 		old := h.leafCheck()
 		hc := model.Healthcheck{Protocol: "TCP", Port: 8443}
 		h.write(func(tx *store.Tx) error {
@@ -365,3 +356,12 @@ func (h *zincHarness) apex() string { return strings.TrimSuffix(h.zone.Root, "."
 
 // changeCalls counts the ChangeResourceRecordSets calls made so far.
 func (h *zincHarness) changeCalls() int { return h.p.Calls()["ChangeResourceRecordSets"] }
+
+// onePolicy pushes zinc's smallest tree: policy p with one member on
+// 127.0.3.1 and policy record x.
+func (h *zincHarness) onePolicy() {
+	h.ip("127.0.3.1")
+	h.policy("p", model.RoutingWeighted, "127.0.3.1 us-east-1 10")
+	h.record("x", "POLICY_ROUTED", 0, "p-p")
+	h.mustSync()
+}

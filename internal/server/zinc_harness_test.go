@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsr53 "github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +24,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/provider/route53/r53fake"
 	"github.com/signpost-dns/signpost/internal/reconcile"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 	"github.com/signpost-dns/signpost/internal/source"
 	"github.com/signpost-dns/signpost/internal/store"
 )
@@ -47,18 +46,11 @@ type zincHarness struct {
 	reg  *prometheus.Registry
 }
 
-const motoEndpointEnv = "SIGNPOST_ROUTE53_ENDPOINT"
-
 // zincBackends runs f against the fake and, when it runs, moto.
 func zincBackends(t *testing.T, f func(t *testing.T, h *zincHarness)) {
 	t.Run("fake", func(t *testing.T) { f(t, newZincHarness(t, r53fake.New(), false)) })
 	t.Run("moto", func(t *testing.T) {
-		ep := os.Getenv(motoEndpointEnv)
-		if ep == "" {
-			t.Skipf("%s is not set: run scripts/start-moto.sh (CI does)", motoEndpointEnv)
-		}
-		api := awsr53.New(awsr53.Options{Region: "us-east-1", BaseEndpoint: aws.String(ep), RetryMaxAttempts: 1,
-			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+		_, api := servertest.Route53(t)
 		f(t, newZincHarness(t, api, true))
 	})
 }

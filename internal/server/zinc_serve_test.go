@@ -3,13 +3,11 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsr53 "github.com/aws/aws-sdk-go-v2/service/route53"
 
 	"github.com/signpost-dns/signpost/internal/server"
@@ -22,10 +20,7 @@ import (
 // answered by the embedded DNS server, the zone shows the delegation
 // Route53 assigned, and deleting the zone removes its hosted zone.
 func TestServePushesPolicies(t *testing.T) {
-	ep := os.Getenv("SIGNPOST_ROUTE53_ENDPOINT")
-	if ep == "" {
-		t.Skip("SIGNPOST_ROUTE53_ENDPOINT is not set: run scripts/start-moto.sh (CI does)")
-	}
+	ep, r53 := servertest.Route53(t)
 	t.Setenv("TEST_AWS_KEY", "test")
 	bk := newFlipper(t, "127.0.0.33:0")
 	cfg, rw := storeWorkspaceAt(t, "", fmt.Sprintf("providers:\n  r53:\n    type: route53\n    access_key_id: env/TEST_AWS_KEY\n"+
@@ -34,8 +29,6 @@ func TestServePushesPolicies(t *testing.T) {
 		"policies:\n  healthcheck: {protocol: HTTP, port: %s, path: /health, host: node.example.net}\n", ep, portOf(bk.addr)))
 	n := start(t, cfg, server.Options{})
 	admin := api{t, "http://" + n.http, rw}
-	r53 := awsr53.New(awsr53.Options{Region: "us-east-1", BaseEndpoint: aws.String(ep), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
 	root := fmt.Sprintf("z%d.serve-zinc.net.", time.Now().UnixNano())
 
 	var fe map[string][]string

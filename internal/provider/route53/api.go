@@ -10,6 +10,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/smithy-go"
 	"golang.org/x/time/rate"
 )
@@ -47,8 +48,17 @@ type client struct {
 	backoff  time.Duration
 	sleep    func(context.Context, time.Duration) error
 
-	mu    sync.Mutex // protects calls
+	mu    sync.Mutex // protects calls and checks
 	calls map[string]int
+	// checks is the account's health checks as last listed, kept during a
+	// reconcile pass (StartPass..EndPass) and forgotten when this client
+	// creates or deletes one.
+	checks *checkList
+}
+
+type checkList struct {
+	owned []types.HealthCheck
+	all   map[string]*types.HealthCheckConfig
 }
 
 func newClient(api API, rps float64, attempts int, backoff time.Duration) *client {
@@ -87,6 +97,9 @@ func call[In, Out any](ctx context.Context, c *client, op string, fn func(contex
 		}
 		c.mu.Lock()
 		c.calls[op]++
+		if op == "CreateHealthCheck" || op == "DeleteHealthCheck" {
+			c.checks = nil
+		}
 		c.mu.Unlock()
 		out, err := fn(ctx, in)
 		if err == nil || !shouldRetry(err) || attempt >= c.attempts {

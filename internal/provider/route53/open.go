@@ -22,6 +22,7 @@ type Config struct {
 	Region          string // default us-east-1 (Route53 is global; the SDK wants one)
 	Endpoint        string // an emulator, e.g. http://127.0.0.1:5055
 	MaxChanges      int
+	RPS             float64 // requests per second; default 4
 	Keep            bool
 	// RefsFile keeps the CallerReferences of zones being created.
 	RefsFile string
@@ -57,7 +58,7 @@ func Open(ctx context.Context, name string, c Config) (*Provider, error) {
 	if c.RefsFile != "" {
 		refs = &FileRefs{Path: c.RefsFile}
 	}
-	return New(Options{Name: name, API: client, MaxChanges: c.MaxChanges, Keep: c.Keep, Refs: refs, IPChecks: c.IPChecks}), nil
+	return New(Options{Name: name, API: client, MaxChanges: c.MaxChanges, RPS: c.RPS, Keep: c.Keep, Refs: refs, IPChecks: c.IPChecks}), nil
 }
 
 // FileRefs keeps zone-creation references in a JSON file, written before

@@ -53,8 +53,9 @@ type RefStore interface {
 
 // Provider is a Route53 account.
 type Provider struct {
-	opts Options
-	c    *client
+	opts    Options
+	c       *client
+	passing bool // in a reconcile pass; guarded by c.mu
 }
 
 // New returns a Provider.
@@ -79,6 +80,13 @@ func New(opts Options) *Provider {
 		c.sleep = opts.Sleep
 	}
 	return &Provider{opts: opts, c: c}
+}
+
+// WithAPI returns a provider like p that talks to api.
+func (p *Provider) WithAPI(api API) *Provider {
+	o := p.opts
+	o.API = api
+	return New(o)
 }
 
 // Name implements provider.Provider.
@@ -193,25 +201,53 @@ func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]RRSet, erro
 // which zone files' dynamic records own, and the config of all of them by
 // id, for store zones' IP checks to be found by the id the store keeps.
 func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, map[string]*types.HealthCheckConfig, error) {
+	p.c.mu.Lock()
+	kept, passing := p.c.checks, p.passing
+	p.c.mu.Unlock()
+	if kept != nil && passing {
+		return kept.owned, kept.all, nil
+	}
 	in := &route53.ListHealthChecksInput{MaxItems: aws.Int32(1000)}
-	var out []types.HealthCheck
-	all := map[string]*types.HealthCheckConfig{}
+	l := &checkList{all: map[string]*types.HealthCheckConfig{}}
 	for {
 		page, err := call(ctx, p.c, "ListHealthChecks", p.c.api.ListHealthChecks, in)
 		if err != nil {
 			return nil, nil, fmt.Errorf("listing health checks: %w", err)
 		}
 		for _, hc := range page.HealthChecks {
-			all[aws.ToString(hc.Id)] = hc.HealthCheckConfig
+			l.all[aws.ToString(hc.Id)] = hc.HealthCheckConfig
 			if ref := aws.ToString(hc.CallerReference); len(ref) > 4 && ref[4] == ':' {
-				out = append(out, hc)
+				l.owned = append(l.owned, hc)
 			}
 		}
 		if !page.IsTruncated || page.NextMarker == nil {
-			return out, all, nil
+			break
 		}
 		in.Marker = page.NextMarker
 	}
+	p.c.mu.Lock()
+	if p.passing {
+		p.c.checks = l
+	}
+	p.c.mu.Unlock()
+	return l.owned, l.all, nil
+}
+
+// StartPass implements provider.Passer: until EndPass, the account's
+// health checks are listed once, not once per zone (unless this provider
+// creates or deletes one). A check changed by someone else during the
+// pass is seen by the next one.
+func (p *Provider) StartPass() {
+	p.c.mu.Lock()
+	p.passing, p.c.checks = true, nil
+	p.c.mu.Unlock()
+}
+
+// EndPass implements provider.Passer.
+func (p *Provider) EndPass() {
+	p.c.mu.Lock()
+	p.passing, p.c.checks = false, nil
+	p.c.mu.Unlock()
 }
 
 func (p *Provider) readCIDR(ctx context.Context, st *state) error {

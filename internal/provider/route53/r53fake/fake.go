@@ -8,6 +8,7 @@ package r53fake
 
 import (
 	"context"
+	"maps"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,6 +35,7 @@ type Fake struct {
 	throttle    int // the next calls that fail with Throttling
 	failChanges int // ChangeResourceRecordSets calls to accept before failing; <0 never
 	calls       map[string]int
+	reads       map[string]int // ListResourceRecordSets pages by zone name
 }
 
 type zone struct {
@@ -45,7 +47,7 @@ type zone struct {
 func New() *Fake {
 	return &Fake{zones: map[string]*zone{}, zoneRefs: map[string]string{}, checks: map[string]*types.HealthCheck{},
 		tags: map[string][]types.Tag{}, collections: map[string]*types.CidrCollection{},
-		locations: map[string]map[string][]string{}, failChanges: -1, calls: map[string]int{}}
+		locations: map[string]map[string][]string{}, failChanges: -1, calls: map[string]int{}, reads: map[string]int{}}
 }
 
 // Throttle makes the next n calls fail with Throttling.
@@ -67,6 +69,13 @@ func (f *Fake) Calls() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// Reads returns the record-set pages read, by zone name.
+func (f *Fake) Reads() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.reads)
 }
 
 // enter counts a call and injects throttling; callers hold f.mu.
@@ -165,6 +174,7 @@ func (f *Fake) ListResourceRecordSets(_ context.Context, in *route53.ListResourc
 	if err != nil {
 		return nil, err
 	}
+	f.reads[z.name]++
 	sets := sortedSets(z)
 	start := 0
 	if in.StartRecordName != nil {
