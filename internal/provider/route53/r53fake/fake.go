@@ -8,8 +8,8 @@ package r53fake
 
 import (
 	"context"
-	"maps"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
