@@ -365,3 +365,27 @@ func (h *zincHarness) onePolicy() {
 	h.record("x", "POLICY_ROUTED", 0, "p-p")
 	h.mustSync()
 }
+
+// TestZincCase19PostNeverOverwrites: a record created in the store is sent
+// as CREATE, so a record of that name and type already in the hosted zone
+// (somebody else's) is never overwritten: the new record stays dirty with
+// AWS's error. A PATCH is an UPSERT and then takes the name over.
+func TestZincCase19PostNeverOverwrites(t *testing.T) {
+	zincBackends(t, func(t *testing.T, h *zincHarness) {
+		if h.moto {
+			t.Skip("moto accepts a CREATE of a record set that exists (and then holds both); Route53 and the fake refuse it")
+		}
+		r := h.record("test", "A", 60, "127.0.0.9")
+		if err := h.sync(); err == nil {
+			t.Error("a CREATE over an existing record reported no error")
+		}
+		h.want(fixture)
+		if got := h.stored(r.ID); !got.Dirty || !strings.Contains(got.Error, "already exists") {
+			t.Errorf("the record: dirty %v, error %q; want dirty with AWS's error", got.Dirty, got.Error)
+		}
+		r.Values = []string{"127.0.0.9"}
+		h.write(func(tx *store.Tx) error { return tx.UpdateRecord(h.ctx, r) })
+		h.mustSync()
+		h.want("test A ttl=60 127.0.0.9")
+	})
+}
