@@ -142,9 +142,20 @@ func (st *State) checkTargets() model.Problems {
 	var out model.Problems
 	for _, z := range st.Zones {
 		for _, name := range st.targetsOf(z) {
-			if p := st.Providers[name]; p != nil {
-				out = append(out, provider.Check(p, z)...)
+			p := st.Providers[name]
+			if p == nil {
+				continue
 			}
+			probs := provider.Check(p, z)
+			if z.Managed != nil {
+				// A store zone's writes were validated by the API; what its
+				// target cannot take is a push error on the zone, never a
+				// reason to stop serving the store.
+				for i := range probs {
+					probs[i].Warning = true
+				}
+			}
+			out = append(out, probs...)
 		}
 	}
 	return out

@@ -389,3 +389,25 @@ func TestZincCase19PostNeverOverwrites(t *testing.T) {
 		h.want("test A ttl=60 127.0.0.9")
 	})
 }
+
+// TestZincICMPRefused: an IP probed by ICMP serves from the embedded
+// server, but Route53 has no ICMP check: its policy's records are refused
+// at push time, with why, and the rest of the zone still goes.
+func TestZincICMPRefused(t *testing.T) {
+	zincBackends(t, func(t *testing.T, h *zincHarness) {
+		hc := model.Healthcheck{Protocol: "ICMP"}
+		h.write(func(tx *store.Tx) error {
+			return tx.CreateIP(h.ctx, &model.IP{Address: netip.MustParseAddr("127.0.3.7"), Enabled: true, Healthcheck: &hc})
+		})
+		h.policy("ping", model.RoutingWeighted, "127.0.3.7 us-east-1 10")
+		r := h.record("ping", "POLICY_ROUTED", 0, "p-ping")
+		h.record("plain", "A", 300, "127.0.0.2")
+		if err := h.sync(); err == nil {
+			t.Error("no error for a record Route53 cannot check")
+		}
+		h.want(fixture, "plain A ttl=300 127.0.0.2")
+		if got := h.stored(r.ID); !got.Dirty || !strings.Contains(got.Error, "not ICMP") {
+			t.Errorf("the record: dirty %v, error %q", got.Dirty, got.Error)
+		}
+	})
+}

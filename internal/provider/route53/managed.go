@@ -54,9 +54,14 @@ func (l *layout) managed(z *model.Zone) {
 			l.refused = append(l.refused, plan.RecordError{Name: name, Type: typ, Reason: why})
 			continue
 		}
+		if why := l.ipChecksOf(p, m); why != "" {
+			l.held[key], l.held[zincPrefix+p.Name] = true, true
+			name, typ, _ := strings.Cut(key, " ")
+			l.refused = append(l.refused, plan.RecordError{Name: name, Type: typ, Reason: why})
+			continue
+		}
 		zz.Records = append(zz.Records, ZincRecord(ref))
 		for _, mb := range usable(p, m.IPs) {
-			l.ipCheck(mb.IP, m)
 			zz.Checks[mb.IP] = ipCheckPrefix + mb.IP.String()
 		}
 	}
@@ -69,23 +74,28 @@ func (l *layout) managed(z *model.Zone) {
 	l.records = append(l.records, group(sets)...)
 }
 
-// ipCheck lays out addr's Route53 health check: its own check, or the
-// policies' default.
-func (l *layout) ipCheck(addr netip.Addr, m *model.Managed) {
-	if _, done := l.ipChecks[addr]; done {
-		return
+// ipChecksOf lays out the Route53 health checks of p's usable members:
+// each IP's own check, or the policies' default. It returns why p cannot
+// go to Route53 when one of them cannot be a Route53 check (ICMP): the
+// embedded server probes it, but Route53 has no such check, so the
+// records of p are refused at push time, not the whole zone.
+func (l *layout) ipChecksOf(p *model.Policy, m *model.Managed) string {
+	for _, mb := range usable(p, m.IPs) {
+		if _, done := l.ipChecks[mb.IP]; done {
+			continue
+		}
+		hc := m.Check
+		if ip := m.IPs[mb.IP]; ip != nil && ip.Healthcheck != nil {
+			hc = *ip.Healthcheck
+		}
+		cfg, warnings, err := ZincCheckConfig(mb.IP, hc)
+		if err != nil {
+			return "the health check of IP " + err.Error()
+		}
+		l.warnings = append(l.warnings, warnings...)
+		l.ipChecks[mb.IP] = cfg
 	}
-	hc := m.Check
-	if ip := m.IPs[addr]; ip != nil && ip.Healthcheck != nil {
-		hc = *ip.Healthcheck
-	}
-	cfg, warnings, err := ZincCheckConfig(addr, hc)
-	l.warnings = append(l.warnings, warnings...)
-	if err != nil {
-		l.errs = append(l.errs, fmt.Sprintf("%s: the health check of IP %v", l.zone, err))
-		cfg = nil
-	}
-	l.ipChecks[addr] = cfg
+	return ""
 }
 
 // ownsFn says which existing record sets a store zone's plan may touch:
