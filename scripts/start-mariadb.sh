@@ -15,7 +15,7 @@ if ! command -v mysqladmin >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server mariadb-client >/dev/null
 fi
 if ! ready; then
-  (mysqld_safe --port="$PORT" --bind-address=127.0.0.1 >/dev/null 2>&1 &)
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --port="$PORT" --bind-address=127.0.0.1
   for _ in $(seq 1 100); do ready && break; sleep 0.2; done
   # A fresh install lets root in over the socket only: allow it over TCP.
   mysql -u root -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')" >/dev/null 2>&1 || true

@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"internal/provider":                 {"internal/plan", "internal/model"},
 	"internal/provider/route53":         {"internal/provider", "internal/plan", "internal/model"},
 	"internal/provider/route53/r53fake": {},
+	"internal/provider/rfc2136":         {"internal/provider", "internal/plan", "internal/model", "internal/engine"},
 	"internal/provider/providertest":    {"internal/provider", "internal/plan", "internal/model", "internal/zonefile"},
 	"internal/source":                   {"internal/model", "internal/zonefile", "internal/store"},
 	"internal/store":                    {"internal/model"},

@@ -10,6 +10,11 @@ import (
 	"github.com/signpost-dns/signpost/internal/model"
 )
 
+// BuildRR builds the record of rec with one value in presentation format,
+// as the engine serves it; providers that speak DNS (RFC 2136) write the
+// same records.
+func BuildRR(rec *model.Record, rdata string) (dns.RR, error) { return build(rec, rdata) }
+
 // build makes the DNS record for one value that model validated, from its
 // fields, without a second parser: the value is checked once, by model.
 // An error means model let through what it should not have.

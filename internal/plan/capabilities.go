@@ -24,6 +24,9 @@ func RecordType(t model.RRType) Capability { return Capability("type " + string(
 type Support struct {
 	Supported bool   `json:"supported"`
 	Reason    string `json:"reason,omitempty"`
+	// Warning, on a supported capability, is what is lost: each record
+	// needing it gets the warning once (validate and plan show it).
+	Warning string `json:"warning,omitempty"`
 }
 
 // Capabilities is what a provider supports. A capability it does not list
@@ -70,9 +73,15 @@ func (caps Capabilities) Check(target string, z *model.Zone) model.Problems {
 		if r.Ignored {
 			continue
 		}
+		warned := false
 		for _, c := range Needs(r) {
 			s := caps[c]
 			if s.Supported {
+				if s.Warning != "" && !warned {
+					warned = true
+					out = append(out, model.Problem{File: z.File, Line: r.Line, Name: r.FQDN(), Type: r.Type, Warning: true,
+						Reason: string(c) + " on " + target + ": " + s.Warning})
+				}
 				continue
 			}
 			reason := string(c) + ": not supported by " + target

@@ -174,6 +174,20 @@ func (h Harness) supports(t *testing.T, p provider.Provider, z *model.Zone) bool
 	return true
 }
 
+// lossy reports whether p writes some record of z with less than it
+// says (a flattened dynamic record): a step may then change nothing there.
+func lossy(p provider.Provider, z *model.Zone) bool {
+	caps := p.Capabilities()
+	for _, r := range z.Records {
+		for _, c := range plan.Needs(r) {
+			if caps[c].Warning != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func converges(t *testing.T, h Harness) {
 	p, name := h.New(t), h.zone()
 	last := -1 // the step applied last
@@ -187,7 +201,7 @@ func converges(t *testing.T, h Harness) {
 			if i == 0 && len(zp.Changes) != 4 {
 				t.Errorf("%d record changes on an empty zone, want 4:\n%s", len(zp.Changes), Summary(zp))
 			}
-			if i > 0 && last == i-1 && len(zp.Changes) == 0 {
+			if i > 0 && last == i-1 && len(zp.Changes) == 0 && !lossy(p, z) {
 				t.Error("the step planned no record change")
 			}
 		})
