@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,7 +114,7 @@ type Zone struct {
 
 // Provider configures one provider target.
 type Provider struct {
-	Type            string `yaml:"type"`              // route53
+	Type            string `yaml:"type"`              // route53 or rfc2136
 	AccessKeyID     string `yaml:"access_key_id"`     // env/NAME; empty: the AWS default chain
 	SecretAccessKey string `yaml:"secret_access_key"` // env/NAME
 	Profile         string `yaml:"profile"`
@@ -126,6 +127,19 @@ type Provider struct {
 	// Keep leaves records that are absent from the zone files alone; by
 	// default a managed zone is managed whole.
 	Keep bool `yaml:"keep"`
+
+	// rfc2136: the primary that takes updates (host:port), its TSIG key
+	// and the timeout of one exchange (default 5 s).
+	Server  string   `yaml:"server"`
+	TSIG    *TSIG    `yaml:"tsig"`
+	Timeout Duration `yaml:"timeout"`
+}
+
+// TSIG is an RFC 2136 provider's transaction key.
+type TSIG struct {
+	Name      string `yaml:"name"`      // e.g. signpost-key.
+	Algorithm string `yaml:"algorithm"` // hmac-sha256 (default), hmac-sha512, hmac-sha384, hmac-sha224, hmac-sha1
+	Secret    string `yaml:"secret"`    // base64; env/NAME reads the environment
 }
 
 // Reconcile configures pushing zones to their targets from `serve`.
@@ -384,8 +398,17 @@ func (c *Config) SOAFor(zone string) SOA {
 func (c *Config) checkProviders() []error {
 	var errs []error
 	for name, p := range c.Providers {
-		if p.Type != "route53" {
-			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (route53)", name, p.Type))
+		switch p.Type {
+		case "route53":
+		case "rfc2136":
+			if _, _, err := net.SplitHostPort(p.Server); err != nil {
+				errs = append(errs, fmt.Errorf("providers.%s.server: %q is not host:port of the primary that takes updates", name, p.Server))
+			}
+			if k := p.TSIG; k != nil && (k.Name == "" || k.Secret == "") {
+				errs = append(errs, fmt.Errorf("providers.%s.tsig: name and secret are required", name))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (route53, rfc2136)", name, p.Type))
 		}
 		if p.RequestsPerSecond < 0 {
 			errs = append(errs, fmt.Errorf("providers.%s.requests_per_second: %g is below 0", name, p.RequestsPerSecond))

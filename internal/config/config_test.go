@@ -86,7 +86,8 @@ func TestParseErrors(t *testing.T) {
 		{"webhook url", "notify:\n  webhooks:\n    - url: ftp://x\n", `notify.webhooks[0].url: "ftp://x" is not an http(s) URL`},
 		{"webhook events", "notify:\n  webhooks:\n    - url: http://127.0.0.1:1/\n      events: [sideways]\n", `notify.webhooks[0].events: "sideways" is not up or down`},
 		{"email incomplete", "notify:\n  email: {smtp: '127.0.0.1:25'}\n", "notify.email: smtp, from and to are required"},
-		{"provider type", "providers:\n  x: {type: azure}\n", `providers.x.type: "azure" is not a known provider type (route53)`},
+		{"provider type", "providers:\n  x: {type: azure}\n", `providers.x.type: "azure" is not a known provider type (route53, rfc2136)`},
+		{"rfc2136 server", "providers:\n  x: {type: rfc2136, server: nowhere}\n", `providers.x.server: "nowhere" is not host:port`},
 		{"unknown target", "zones: {targets: [r53]}\n", `zones.targets: target "r53" is not a provider under providers`},
 		{"override without dot", "zones: {overrides: {example.com: {}}}\n", `zone "example.com" must end with a dot`},
 	}

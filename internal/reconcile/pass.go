@@ -20,6 +20,9 @@ import (
 func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.opts.Health != nil {
+		ctx = provider.WithHealth(ctx, r.opts.Health())
+	}
 	start := r.opts.Now()
 	for _, p := range passers(targets) {
 		p.StartPass()

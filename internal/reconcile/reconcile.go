@@ -83,6 +83,9 @@ type Options struct {
 	// Backoff is the first wait after a store zone failed, doubled each
 	// failure up to MaxBackoff, with jitter; defaults 10 s and 10 minutes.
 	Backoff, MaxBackoff time.Duration
+	// Health is the live health each pass plans with (providers that
+	// follow health flatten dynamic records with it); nil: all serving.
+	Health func() provider.HealthView
 }
 
 // Reconciler runs plan-and-apply passes.
@@ -130,14 +133,49 @@ func New(opts Options) *Reconciler {
 }
 
 // Run reconciles now and then every interval until ctx is done; targets
-// is asked anew each pass, so that reloads take effect.
-func (r *Reconciler) Run(ctx context.Context, interval time.Duration, targets func() []provider.Target) {
+// is asked anew each pass, so that reloads take effect. A poke (a health
+// transition) runs a pass at once over the targets whose provider follows
+// health, after transitions that arrive together have been gathered.
+func (r *Reconciler) Run(ctx context.Context, interval time.Duration, targets func() []provider.Target, pokes <-chan struct{}) {
+	_ = r.RunOnce(ctx, targets())
+	next := r.opts.After(interval)
 	for {
-		_ = r.RunOnce(ctx, targets())
 		select {
 		case <-ctx.Done():
 			return
-		case <-r.opts.After(interval):
+		case <-next:
+			_ = r.RunOnce(ctx, targets())
+			next = r.opts.After(interval)
+		case <-pokes:
+			gather(ctx, pokes, r.opts.After(pokeGather))
+			_ = r.RunOnce(ctx, followers(targets()))
 		}
 	}
+}
+
+// pokeGather is how long a poke waits for the transitions that come with
+// it.
+const pokeGather = 50 * time.Millisecond
+
+func gather(ctx context.Context, pokes <-chan struct{}, until <-chan time.Time) {
+	for {
+		select {
+		case <-pokes:
+		case <-until:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// followers keeps the targets whose provider follows health.
+func followers(targets []provider.Target) []provider.Target {
+	var out []provider.Target
+	for _, t := range targets {
+		if f, ok := t.Provider.(provider.HealthFollower); ok && f.FollowsHealth() {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -87,7 +87,7 @@ func TestRunPassesAndStops(t *testing.T) {
 	passes := make(chan struct{}, 10)
 	done := make(chan struct{})
 	go func() {
-		r.Run(ctx, time.Hour, func() []provider.Target { passes <- struct{}{}; return nil })
+		r.Run(ctx, time.Hour, func() []provider.Target { passes <- struct{}{}; return nil }, nil)
 		close(done)
 	}()
 	for i := range 3 {

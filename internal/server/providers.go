@@ -6,9 +6,11 @@ import (
 	"maps"
 	"net/netip"
 	"path/filepath"
+	"time"
 
 	"github.com/signpost-dns/signpost/internal/config"
 	"github.com/signpost-dns/signpost/internal/provider"
+	"github.com/signpost-dns/signpost/internal/provider/rfc2136"
 	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/store"
 )
@@ -79,7 +81,7 @@ type constructor func(ctx context.Context, name string, c config.Provider, state
 // constructors maps provider types to constructors; a new backend adds a
 // line here.
 func constructors() map[string]constructor {
-	return map[string]constructor{"route53": openRoute53}
+	return map[string]constructor{"route53": openRoute53, "rfc2136": openRFC2136}
 }
 
 func openRoute53(ctx context.Context, name string, c config.Provider, stateDir string, st *store.Store) (provider.Provider, error) {
@@ -92,6 +94,14 @@ func openRoute53(ctx context.Context, name string, c config.Provider, stateDir s
 		Profile: c.Profile, Region: c.Region, Endpoint: c.Endpoint, MaxChanges: c.MaxChanges, RPS: c.RequestsPerSecond, Keep: c.Keep,
 		RefsFile: filepath.Join(stateDir, "route53-zone-references.json"),
 	})
+}
+
+func openRFC2136(_ context.Context, name string, c config.Provider, _ string, _ *store.Store) (provider.Provider, error) {
+	opts := rfc2136.Options{Name: name, Server: c.Server, Timeout: time.Duration(c.Timeout), Keep: c.Keep}
+	if k := c.TSIG; k != nil {
+		opts.TSIG = &rfc2136.TSIG{Name: k.Name, Algorithm: k.Algorithm, Secret: config.Secret(k.Secret)}
+	}
+	return rfc2136.New(opts)
 }
 
 // OpenProviders builds every provider cfg configures; st may be nil.

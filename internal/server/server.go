@@ -61,6 +61,7 @@ type Server struct {
 	reloads *prometheus.CounterVec
 
 	cur      atomic.Pointer[State]
+	pokes    chan struct{} // health transitions, for providers that follow health
 	reloadMu sync.Mutex    // one reload at a time
 	swapped  chan struct{} // poked when a new state is swapped in
 
@@ -86,14 +87,19 @@ func New(opts Options, st *State) (*Server, error) {
 	st = s.cur.Load()
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reload_total", Help: "Configuration reloads, by result."}, []string{"result"})
-	s.reg.MustRegister(s.reloads, newProviderCalls(s.cur.Load))
+	s.reg.MustRegister(s.reloads, newProviderCalls(s.cur.Load), newProviderUpdates(s.cur.Load))
 	s.notifier = notify.New(notifyOptions(st, s.log))
 	if st.Store != nil {
 		s.events = newHealthLog(st.Store, s.log.With("component", "events"))
 	}
+	s.pokes = make(chan struct{}, 1)
 	onEvent := func(ev health.Event) {
 		s.notifier.Notify(ev)
 		s.events.add(ev)
+		select { // providers that follow health push it now
+		case s.pokes <- struct{}{}:
+		default:
+		}
 	}
 	s.checker = health.New(health.Options{Concurrency: st.Config.Healthcheck.Concurrency, Logger: s.log.With("component", "health"),
 		OnEvent: onEvent, Registerer: s.reg, Probe: opts.Probe})
@@ -150,13 +156,13 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	if interval := time.Duration(st.Config.Reconcile.Interval); interval > 0 && !s.opts.NoReconcile {
 		opts := reconcile.Options{Logger: s.log.With("component", "reconcile"), Registerer: s.reg, Force: st.Config.Reconcile.Force,
-			DriftInterval: time.Duration(st.Config.Reconcile.DriftInterval), Backoff: interval}
+			DriftInterval: time.Duration(st.Config.Reconcile.DriftInterval), Backoff: interval, Health: s.healthView}
 		if st.Store != nil {
 			opts.Ledger = &ledger{st: st.Store, log: opts.Logger, changed: s.StoreChanged, state: s.cur.Load}
 		}
 		r := reconcile.New(opts)
 		g.Go(func() error {
-			r.Run(ctx, interval, func() []provider.Target { return s.cur.Load().Targets() })
+			r.Run(ctx, interval, func() []provider.Target { return s.cur.Load().Targets() }, s.pokes)
 			return nil
 		})
 		s.log.Info("reconciling", "interval", interval.String(), "providers", len(st.Providers))

@@ -7,11 +7,12 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/engine"
 	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/provider"
 )
 
 // desired lays out z's records as record sets: static records as they
 // are, dynamic ones flattened (see flatten).
-func desired(z *model.Zone, up func(record, value string) bool) ([]record, error) {
+func desired(z *model.Zone, up provider.HealthView) ([]record, error) {
 	var out []record
 	for _, r := range z.Records {
 		if r.Ignored {
@@ -45,7 +46,7 @@ func desired(z *model.Zone, up func(record, value string) bool) ([]record, error
 // other serves — then its fallbacks in turn, then the backup values. A
 // record that never goes dark serves every value of its pools when none
 // is healthy.
-func flatten(r *model.Record, up func(record, value string) bool) []string {
+func flatten(r *model.Record, up provider.HealthView) []string {
 	d := r.Dynamic
 	key := strings.ToLower(r.FQDN()) + " " + string(r.Type)
 	pools := map[string]*model.Pool{}
@@ -88,7 +89,7 @@ func flatten(r *model.Record, up func(record, value string) bool) []string {
 
 // chain returns the serving values of p, or of the first pool of its
 // fallback chain that has any.
-func chain(p *model.Pool, pools map[string]*model.Pool, key string, up func(record, value string) bool) []string {
+func chain(p *model.Pool, pools map[string]*model.Pool, key string, up provider.HealthView) []string {
 	seen := map[string]bool{}
 	for p != nil && !seen[p.Name] {
 		seen[p.Name] = true

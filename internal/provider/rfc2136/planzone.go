@@ -13,6 +13,7 @@ import (
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
+	"github.com/signpost-dns/signpost/internal/provider"
 )
 
 // payload is what a zone plan carries for Apply: the desired sets, to
@@ -25,11 +26,7 @@ type payload struct {
 // Plan implements provider.Provider.
 func (p *Provider) Plan(ctx context.Context, z *model.Zone) (*plan.ZonePlan, error) {
 	zone := strings.ToLower(dns.Fqdn(z.Name))
-	var up func(record, value string) bool
-	if p.opts.Health != nil {
-		up = p.opts.Health()
-	}
-	want, err := desired(z, up)
+	want, err := desired(z, provider.HealthOf(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -37,9 +37,6 @@ type Options struct {
 	Timeout time.Duration // per exchange; default 5 s
 	// Keep leaves records absent from the zone file alone.
 	Keep bool
-	// Health says whether a pool value is serving, by "fqdn TYPE" and
-	// value; nil: every value is. It is asked once per plan.
-	Health func() func(record, value string) bool
 	// Retries is how many times a conflicting apply re-reads and tries
 	// again; default 3.
 	Retries int
@@ -145,7 +142,9 @@ func (s RRSet) Key() string { return s.Name + " " + s.Type }
 // Equal implements plan.Set.
 func (s RRSet) Equal(o *RRSet) bool { return s.TTL == o.TTL && slices.Equal(s.Values, o.Values) }
 
-func (s RRSet) String() string { return fmt.Sprintf("%s %d %s %s", s.Name, s.TTL, s.Type, strings.Join(s.Values, " | ")) }
+func (s RRSet) String() string {
+	return fmt.Sprintf("%s %d %s %s", s.Name, s.TTL, s.Type, strings.Join(s.Values, " | "))
+}
 
 // record is a user's record: here, one RRSet.
 type record = plan.Group[RRSet]

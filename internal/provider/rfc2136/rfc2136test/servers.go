@@ -1,4 +1,8 @@
-package rfc2136_test
+// Package rfc2136test starts real authoritative servers (BIND 9, Knot
+// DNS) for tests: each on loopback at a random high port, holding one zone
+// with nothing but its SOA and NS, taking updates and transfers for a
+// fresh TSIG key.
+package rfc2136test
 
 import (
 	"crypto/rand"
@@ -18,25 +22,27 @@ import (
 	"github.com/signpost-dns/signpost/internal/provider/rfc2136"
 )
 
-// server is a real authoritative server started for one test, holding
-// zone with nothing but its SOA and NS, taking updates and transfers for
-// key.
-type server struct {
-	kind string // bind or knot
-	addr string // 127.0.0.x:port
-	key  rfc2136.TSIG
+// Server is a real authoritative server started for one test.
+type Server struct {
+	Kind string // bind or knot
+	Addr string // 127.0.0.x:port
+	Key  rfc2136.TSIG
+	// Reader is a key allowed to transfer the zone but not to update it.
+	Reader rfc2136.TSIG
 }
 
-type starter func(t testing.TB, zone string) *server
+// Starter starts a server holding zone.
+type Starter func(t testing.TB, zone string) *Server
 
-// servers are the servers installed here (scripts/test.sh installs them).
-func servers(t *testing.T) map[string]starter {
-	out := map[string]starter{}
+// Servers are the servers installed here (scripts/test.sh installs them);
+// it skips t when there is none.
+func Servers(t testing.TB) map[string]Starter {
+	out := map[string]Starter{}
 	if _, err := exec.LookPath("named"); err == nil {
-		out["bind"] = startBIND
+		out["bind"] = StartBIND
 	}
 	if _, err := exec.LookPath("knotd"); err == nil {
-		out["knot"] = startKnot
+		out["knot"] = StartKnot
 	}
 	if len(out) == 0 {
 		t.Skip("neither named nor knotd is installed: run scripts/test.sh, which installs bind9 and knot")
@@ -44,10 +50,23 @@ func servers(t *testing.T) map[string]starter {
 	return out
 }
 
-func newKey() rfc2136.TSIG {
+// Provider returns a provider for s named ns1, with s's key.
+func (s *Server) Provider(t testing.TB) *rfc2136.Provider { return s.ProviderWith(t, s.Key) }
+
+// ProviderWith returns a provider for s named ns1, with key.
+func (s *Server) ProviderWith(t testing.TB, key rfc2136.TSIG) *rfc2136.Provider {
+	t.Helper()
+	p, err := rfc2136.New(rfc2136.Options{Name: "ns1", Server: s.Addr, TSIG: &key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func newKey(name string) rfc2136.TSIG {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	return rfc2136.TSIG{Name: "signpost-key.", Algorithm: "hmac-sha256", Secret: base64.StdEncoding.EncodeToString(b)}
+	return rfc2136.TSIG{Name: name, Algorithm: "hmac-sha256", Secret: base64.StdEncoding.EncodeToString(b)}
 }
 
 const zoneFile = `$TTL 300
@@ -55,13 +74,13 @@ const zoneFile = `$TTL 300
 @ IN NS ns1.signpost.invalid.
 `
 
-// startBIND runs named -g on 127.0.0.1 (named listens only on addresses
+// StartBIND runs named -g on 127.0.0.1 (named listens only on addresses
 // an interface has) and a random high port.
-func startBIND(t testing.TB, zone string) *server {
+func StartBIND(t testing.TB, zone string) *Server {
 	dir := t.TempDir()
-	key := newKey()
+	key, reader := newKey("signpost-key."), newKey("reader.")
 	write(t, filepath.Join(dir, "db"), fmt.Sprintf(zoneFile, zone))
-	return start(t, "bind", "127.0.0.1", key, func(port int) *exec.Cmd {
+	return start(t, "bind", "127.0.0.1", key, reader, func(port int) *exec.Cmd {
 		write(t, filepath.Join(dir, "named.conf"), fmt.Sprintf(`options {
   directory "%[1]s";
   pid-file "%[1]s/named.pid";
@@ -71,25 +90,26 @@ func startBIND(t testing.TB, zone string) *server {
   notify no;
 };
 key "%[3]s" { algorithm hmac-sha256; secret "%[4]s"; };
+key "%[6]s" { algorithm hmac-sha256; secret "%[7]s"; };
 controls { };
 zone "%[5]s" {
   type primary;
   file "%[1]s/db";
   update-policy { grant %[3]s zonesub ANY; };
-  allow-transfer { key %[3]s; };
+  allow-transfer { key %[3]s; key %[6]s; };
   check-integrity no; # the suite's MX points at a name without an address
 };
-`, dir, port, key.Name, key.Secret, zone))
+`, dir, port, key.Name, key.Secret, zone, reader.Name, reader.Secret))
 		return exec.Command("named", "-g", "-u", "root", "-c", filepath.Join(dir, "named.conf"))
 	})
 }
 
-// startKnot runs knotd on 127.0.0.52 and a random high port.
-func startKnot(t testing.TB, zone string) *server {
+// StartKnot runs knotd on 127.0.0.52 and a random high port.
+func StartKnot(t testing.TB, zone string) *Server {
 	dir := t.TempDir()
-	key := newKey()
+	key, reader := newKey("signpost-key."), newKey("reader.")
 	write(t, filepath.Join(dir, zone+"zone"), fmt.Sprintf(zoneFile, zone))
-	return start(t, "knot", "127.0.0.52", key, func(port int) *exec.Cmd {
+	return start(t, "knot", "127.0.0.52", key, reader, func(port int) *exec.Cmd {
 		write(t, filepath.Join(dir, "knot.conf"), fmt.Sprintf(`server:
   rundir: "%[1]s"
   listen: 127.0.0.52@%[2]d
@@ -97,27 +117,33 @@ key:
   - id: %[3]s
     algorithm: hmac-sha256
     secret: %[4]s
+  - id: %[6]s
+    algorithm: hmac-sha256
+    secret: %[7]s
 acl:
   - id: signpost
     key: %[3]s
     action: [transfer, update]
+  - id: reader
+    key: %[6]s
+    action: transfer
 database:
   storage: "%[1]s"
 zone:
   - domain: %[5]s
     storage: "%[1]s"
     file: "%[5]szone"
-    acl: signpost
+    acl: [signpost, reader]
     zonefile-sync: -1
     journal-content: all
-`, dir, port, key.Name, key.Secret, zone))
+`, dir, port, key.Name, key.Secret, zone, reader.Name, reader.Secret))
 		return exec.Command("knotd", "-c", filepath.Join(dir, "knot.conf"))
 	})
 }
 
 // start runs a server on addr at a random high port, trying other ports
 // when one is taken, until it answers for the zone's SOA.
-func start(t testing.TB, kind, ip string, key rfc2136.TSIG, cmd func(port int) *exec.Cmd) *server {
+func start(t testing.TB, kind, ip string, key, reader rfc2136.TSIG, cmd func(port int) *exec.Cmd) *Server {
 	t.Helper()
 	for range 5 {
 		n, _ := rand.Int(rand.Reader, big.NewInt(20000))
@@ -139,7 +165,7 @@ func start(t testing.TB, kind, ip string, key rfc2136.TSIG, cmd func(port int) *
 					t.Logf("%s's log:\n%s", kind, lastLines(out.String(), 30))
 				}
 			})
-			return &server{kind: kind, addr: addr, key: key}
+			return &Server{Kind: kind, Addr: addr, Key: key, Reader: reader}
 		}
 		_ = c.Process.Kill()
 		<-done
