@@ -19,4 +19,6 @@ echo "postgresql: $SIGNPOST_TEST_POSTGRES"
 SIGNPOST_TEST_MYSQL=$(bash scripts/start-mariadb.sh)
 export SIGNPOST_TEST_MYSQL
 echo "mariadb: $SIGNPOST_TEST_MYSQL"
+# The RFC 2136 provider's tests start real BIND and Knot servers.
+bash scripts/install-dns-servers.sh
 go test -race -count=1 "$@" ./...

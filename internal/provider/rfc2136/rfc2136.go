@@ -85,7 +85,7 @@ func New(opts Options) (*Provider, error) {
 func (p *Provider) Name() string { return p.opts.Name }
 
 // flattened is why a dynamic record loses its steering here.
-const flattened = "the server cannot steer per client: the record is written as what its catch-all rule answers now " +
+const flattened = "the server cannot steer per client: the record is written flattened, as what its catch-all rule answers now " +
 	"(the healthy values of its pool, or its backup values); geo and subnet rules and weights are not expressed"
 
 // Capabilities implements provider.Provider: every type signpost

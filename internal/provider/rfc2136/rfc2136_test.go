@@ -126,3 +126,27 @@ func TestKeyErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestDumpRoundTrip: a zone read back by dump plans to zero changes, and
+// a dynamic record is announced as flattened once, as a warning.
+func TestDumpRoundTrip(t *testing.T) {
+	for kind, start := range rfc2136test.Servers(t) {
+		t.Run(kind, func(t *testing.T) {
+			p := start(t, "example.com.").Provider(t)
+			z := parse(t, providertest.Statics+providertest.Dynamic)
+			probs := provider.Check(p, z)
+			if len(probs) != 1 || !probs[0].Warning || probs[0].Name != "test.example.com." || !strings.Contains(probs[0].Reason, "flattened") {
+				t.Errorf("check: %v; want one warning that test is flattened", probs)
+			}
+			providertest.Converge(t, p, z)
+			dumped, err := p.Dump(context.Background(), "example.com.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dumped.Records) != 6 { // the statics, test flattened, the apex NS
+				t.Errorf("dumped %d records, want 6", len(dumped.Records))
+			}
+			providertest.Converge(t, p, dumped)
+		})
+	}
+}
