@@ -106,7 +106,7 @@ func (p *Provider) explain(what string, err error) error {
 	msg := err.Error()
 	var hint string
 	switch {
-	case errors.Is(err, dns.ErrAuth), strings.Contains(msg, "bad authentication"):
+	case errors.Is(err, dns.ErrAuth), errors.Is(err, dns.ErrNoSig), strings.Contains(msg, "bad authentication"), strings.Contains(msg, "no signature"):
 		hint = "the server did not accept the TSIG key: tsig.secret, tsig.name or tsig.algorithm differs from the server's key " + p.keyName()
 	case errors.Is(err, dns.ErrSig), strings.Contains(msg, "bad signature"), strings.Contains(msg, "BADSIG"):
 		hint = "the TSIG signature does not verify: tsig.secret differs from the server's key"

@@ -1,5 +1,5 @@
 // Package rfc2136test starts real authoritative servers (BIND 9, Knot
-// DNS) for tests: each on loopback at a random high port, holding one zone
+// DNS, PowerDNS) for tests: each on loopback at a random high port, holding one zone
 // with nothing but its SOA and NS, taking updates and transfers for a
 // fresh TSIG key.
 package rfc2136test
@@ -43,6 +43,11 @@ func Servers(t testing.TB) map[string]Starter {
 	}
 	if _, err := exec.LookPath("knotd"); err == nil {
 		out["knot"] = StartKnot
+	}
+	if _, err := exec.LookPath("pdns_server"); err == nil {
+		if _, err := os.Stat(pdnsSchema); err == nil {
+			out["powerdns"] = StartPowerDNS
+		}
 	}
 	if len(out) == 0 {
 		t.Skip("neither named nor knotd is installed: run scripts/test.sh, which installs bind9 and knot")
