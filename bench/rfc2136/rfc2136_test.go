@@ -18,8 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"github.com/signpost-dns/signpost/internal/provider/providertest"
 	"github.com/signpost-dns/signpost/internal/provider/rfc2136/rfc2136test"
 	"github.com/signpost-dns/signpost/internal/server"
@@ -121,20 +119,9 @@ func BenchmarkHealthToBIND(b *testing.B) {
 // wait polls BIND until www answers want, and returns when it did.
 func wait(b *testing.B, addr string, want []string, limit time.Duration) time.Time {
 	deadline := time.Now().Add(limit)
-	m := new(dns.Msg)
-	m.SetQuestion("www.example.com.", dns.TypeA)
 	for time.Now().Before(deadline) {
-		if r, err := dns.Exchange(m, addr); err == nil {
-			var got []string
-			for _, rr := range r.Answer {
-				if a, ok := rr.(*dns.A); ok {
-					got = append(got, a.A.String())
-				}
-			}
-			slices.Sort(got)
-			if slices.Equal(got, want) {
-				return time.Now()
-			}
+		if slices.Equal(servertest.QueryA(addr, "www.example.com."), want) {
+			return time.Now()
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

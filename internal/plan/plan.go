@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 )
 
 // Action is what happens to a user's record.
@@ -101,4 +102,26 @@ func Fingerprint(v any) string {
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
+}
+
+// NativeChanges describes a provider's changes record by record, each
+// native set change one line: verb names the operation as the provider
+// does, and a replaced set shows what it was.
+func NativeChanges[S interface {
+	Set[S]
+	String() string
+}](changes []GroupChange[S], verb func(Op) string) []Change {
+	out := make([]Change, 0, len(changes))
+	for _, c := range changes {
+		pc := Change{Action: c.Action, Name: c.Name, Type: c.Type}
+		for _, sc := range c.Sets {
+			line := fmt.Sprintf("%-6s %s", verb(sc.Op), sc.Set.String())
+			if sc.Old != nil {
+				line += " (was: " + (*sc.Old).String() + ")"
+			}
+			pc.Native = append(pc.Native, line)
+		}
+		out = append(out, pc)
+	}
+	return out
 }

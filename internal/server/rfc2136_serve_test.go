@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"github.com/signpost-dns/signpost/internal/provider/rfc2136/rfc2136test"
 	"github.com/signpost-dns/signpost/internal/server"
 	"github.com/signpost-dns/signpost/internal/server/servertest"
@@ -43,7 +41,7 @@ func TestHealthPushedToBIND(t *testing.T) {
 			"reconcile: {interval: 1h}\n", failures, ns.Addr, ns.Key.Name))
 	start(t, cfg, server.Options{})
 	bindAnswers := func(want ...string) func() bool {
-		return func() bool { return slices.Equal(queryBIND(t, ns.Addr, "www.example.com."), want) }
+		return func() bool { return slices.Equal(servertest.QueryA(ns.Addr, "www.example.com."), want) }
 	}
 	waitFor(t, "BIND answers both values", bindAnswers("127.0.0.11", "127.0.0.12"))
 
@@ -61,22 +59,4 @@ func TestHealthPushedToBIND(t *testing.T) {
 	bk[0].status.Store(503)
 	bk[1].status.Store(503)
 	waitFor(t, "BIND answers the backup values", bindAnswers("127.0.0.99"))
-}
-
-// queryBIND asks addr for name's A records over UDP, sorted.
-func queryBIND(t *testing.T, addr, name string) []string {
-	m := new(dns.Msg)
-	m.SetQuestion(name, dns.TypeA)
-	r, err := dns.Exchange(m, addr)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, rr := range r.Answer {
-		if a, ok := rr.(*dns.A); ok {
-			out = append(out, a.A.String())
-		}
-	}
-	slices.Sort(out)
-	return out
 }

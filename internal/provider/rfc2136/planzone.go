@@ -46,17 +46,7 @@ func (p *Provider) planFrom(zone string, want []record, st *state) *plan.ZonePla
 		}
 	}
 	pl := payload{Desired: want, Changes: p.diff(zone, want, st)}
-	for _, c := range pl.Changes {
-		pc := plan.Change{Action: c.Action, Name: c.Name, Type: c.Type}
-		for _, sc := range c.Sets {
-			line := fmt.Sprintf("%-6s %s", verb(sc.Op), sc.Set.String())
-			if sc.Old != nil {
-				line += " (was: " + sc.Old.String() + ")"
-			}
-			pc.Native = append(pc.Native, line)
-		}
-		zp.Changes = append(zp.Changes, pc)
-	}
+	zp.Changes = plan.NativeChanges(pl.Changes, verb)
 	zp.Payload, _ = json.Marshal(pl) // plain data: cannot fail
 	return zp
 }

@@ -117,6 +117,8 @@ func (p *Provider) explain(what string, err error) error {
 	case strings.Contains(msg, "REFUSED"), strings.Contains(msg, "bad xfr rcode: 5"):
 		hint = "the server refused: allow it for the key (BIND: allow-transfer / update-policy; Knot: an acl with action transfer / update), " +
 			"or see the server's log for the check it failed (BIND's check-integrity, for one)"
+	case strings.Contains(msg, "NOTZONE"):
+		hint = "a name is outside the zone the update names: is the zone's name right?"
 	case strings.Contains(msg, "NOTAUTH"), strings.Contains(msg, "bad xfr rcode: 9"):
 		hint = "the server is not authoritative for the zone, or the key is not accepted for it"
 	case strings.Contains(msg, "i/o timeout"), strings.Contains(msg, "timeout"):

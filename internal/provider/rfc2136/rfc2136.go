@@ -10,6 +10,7 @@ package rfc2136
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -114,11 +115,7 @@ func (p *Provider) FollowsHealth() bool { return true }
 func (p *Provider) Updates() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]int, len(p.updates))
-	for k, v := range p.updates {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.updates)
 }
 
 func (p *Provider) count(result string) {

@@ -3,6 +3,7 @@ package route53
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -80,11 +81,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (c *client) Calls() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]int, len(c.calls))
-	for k, v := range c.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(c.calls)
 }
 
 // call runs one API operation with rate limiting and retries.

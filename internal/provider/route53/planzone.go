@@ -89,17 +89,7 @@ func describe(zp *plan.ZonePlan, pl *payload) {
 	for _, h := range pl.CreateChecks {
 		zp.Steps = append(zp.Steps, fmt.Sprintf("create health check %s %s %s:%d%s for %s", h.Protocol, h.Value, h.FQDN, h.Port, h.Path, h.Record))
 	}
-	for _, c := range pl.Changes {
-		pc := plan.Change{Action: c.Action, Name: c.Name, Type: c.Type}
-		for _, sc := range c.Sets {
-			line := fmt.Sprintf("%-6s %s", action(sc.Op), sc.Set.String())
-			if sc.Old != nil {
-				line += " (was: " + sc.Old.String() + ")"
-			}
-			pc.Native = append(pc.Native, line)
-		}
-		zp.Changes = append(zp.Changes, pc)
-	}
+	zp.Changes = plan.NativeChanges(pl.Changes, action)
 	for _, id := range pl.DeleteChecks {
 		zp.Steps = append(zp.Steps, "delete health check "+id+" (no longer used)")
 	}

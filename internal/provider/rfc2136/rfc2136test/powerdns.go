@@ -52,7 +52,7 @@ func StartPowerDNS(t testing.TB, zone string) *Server {
 		}
 	}
 	db.Close()
-	return start(t, "powerdns", "127.0.0.53", key, reader, func(port int) *exec.Cmd {
+	return start(t, "powerdns", "127.0.0.53", zone, key, reader, func(port int) *exec.Cmd {
 		write(t, filepath.Join(dir, "pdns.conf"), fmt.Sprintf(`launch=gsqlite3
 gsqlite3-database=%[1]s/pdns.sqlite3
 local-address=127.0.0.53

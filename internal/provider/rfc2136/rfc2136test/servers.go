@@ -85,7 +85,7 @@ func StartBIND(t testing.TB, zone string) *Server {
 	dir := t.TempDir()
 	key, reader := newKey("signpost-key."), newKey("reader.")
 	write(t, filepath.Join(dir, "db"), fmt.Sprintf(zoneFile, zone))
-	return start(t, "bind", "127.0.0.1", key, reader, func(port int) *exec.Cmd {
+	return start(t, "bind", "127.0.0.1", zone, key, reader, func(port int) *exec.Cmd {
 		write(t, filepath.Join(dir, "named.conf"), fmt.Sprintf(`options {
   directory "%[1]s";
   pid-file "%[1]s/named.pid";
@@ -114,7 +114,7 @@ func StartKnot(t testing.TB, zone string) *Server {
 	dir := t.TempDir()
 	key, reader := newKey("signpost-key."), newKey("reader.")
 	write(t, filepath.Join(dir, zone+"zone"), fmt.Sprintf(zoneFile, zone))
-	return start(t, "knot", "127.0.0.52", key, reader, func(port int) *exec.Cmd {
+	return start(t, "knot", "127.0.0.52", zone, key, reader, func(port int) *exec.Cmd {
 		write(t, filepath.Join(dir, "knot.conf"), fmt.Sprintf(`server:
   rundir: "%[1]s"
   listen: 127.0.0.52@%[2]d
@@ -148,7 +148,7 @@ zone:
 
 // start runs a server on addr at a random high port, trying other ports
 // when one is taken, until it answers for the zone's SOA.
-func start(t testing.TB, kind, ip string, key, reader rfc2136.TSIG, cmd func(port int) *exec.Cmd) *Server {
+func start(t testing.TB, kind, ip, zone string, key, reader rfc2136.TSIG, cmd func(port int) *exec.Cmd) *Server {
 	t.Helper()
 	for range 5 {
 		n, _ := rand.Int(rand.Reader, big.NewInt(20000))
@@ -162,7 +162,7 @@ func start(t testing.TB, kind, ip string, key, reader rfc2136.TSIG, cmd func(por
 		done := make(chan struct{})
 		go func() { _ = c.Wait(); close(done) }()
 		addr := net.JoinHostPort(ip, fmt.Sprint(port))
-		if answers(addr, done) {
+		if answers(addr, zone, done) {
 			t.Cleanup(func() {
 				_ = c.Process.Kill()
 				<-done
@@ -180,11 +180,12 @@ func start(t testing.TB, kind, ip string, key, reader rfc2136.TSIG, cmd func(por
 	return nil
 }
 
-// answers waits until addr answers a TCP query, or the process ends.
-func answers(addr string, done chan struct{}) bool {
+// answers waits until addr serves zone's SOA over TCP (the zone is
+// loaded), or the process ends.
+func answers(addr, zone string, done chan struct{}) bool {
 	c := &dns.Client{Net: "tcp", Timeout: 200 * time.Millisecond}
 	m := new(dns.Msg)
-	m.SetQuestion("version.bind.", dns.TypeTXT)
+	m.SetQuestion(zone, dns.TypeSOA)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -192,7 +193,7 @@ func answers(addr string, done chan struct{}) bool {
 			return false
 		default:
 		}
-		if _, _, err := c.Exchange(m, addr); err == nil {
+		if r, _, err := c.Exchange(m, addr); err == nil && r.Rcode == dns.RcodeSuccess && len(r.Answer) > 0 {
 			return true
 		}
 		time.Sleep(50 * time.Millisecond)
