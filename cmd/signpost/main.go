@@ -30,6 +30,7 @@ Usage:
                                            manage REST API tokens
   signpost import zinc --config FILE --from DSN [--target PROVIDER]
                                            read a zinc database into the store
+  signpost agent    --config agent.yaml    keep this server in a round-robin name, take dead peers out
   signpost version                         print the version
 
 Run 'signpost COMMAND --help' for a command's flags.
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"dump":     cmdDump,
 		"token":    cmdToken,
 		"import":   cmdImport,
+		"agent":    cmdAgent,
 		"version":  cmdVersion,
 	}
 	switch args[0] {
