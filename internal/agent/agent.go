@@ -14,15 +14,29 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/signpost-dns/signpost/internal/provider/rfc2136"
 )
 
-// Sets is where the record lives: one set read and swapped whole (an RFC
-// 2136 server).
+// Set is one name and type: its TTL and values in presentation format,
+// sorted.
+type Set struct {
+	Name   string // fully qualified, lower case
+	Type   string
+	TTL    uint32
+	Values []string
+}
+
+// ErrConflict is a write refused because the set moved since it was read.
+var ErrConflict = errors.New("the set moved since it was read")
+
+// Sets is where the record lives (an RFC 2136 server, Route53, a signpost
+// server): one set read, and swapped whole only if it is still as read.
 type Sets interface {
-	ReadSet(ctx context.Context, name, typ string) (*rfc2136.RRSet, error)
-	SwapSet(ctx context.Context, zone string, old, next *rfc2136.RRSet) error
+	// ReadSet returns the set, or nil when the name has none of the type.
+	ReadSet(ctx context.Context, name, typ string) (*Set, error)
+	// SwapSet replaces old (nil: it must not exist) with next (nil:
+	// delete it); ErrConflict when the set is not old any more.
+	SwapSet(ctx context.Context, zone string, old, next *Set) error
+	// ZoneOf finds the zone that holds name.
 	ZoneOf(ctx context.Context, name string) (string, error)
 }
 
@@ -93,7 +107,7 @@ func (a *Agent) stop() error {
 			return err
 		}
 		err = a.remove(ctx, cur, a.cfg.Self.Address, "stopping (withdraw_on_stop)")
-		if !errors.Is(err, rfc2136.ErrConflict) {
+		if !errors.Is(err, ErrConflict) {
 			return err
 		}
 	}
@@ -181,8 +195,8 @@ func (a *Agent) checkPeers(ctx context.Context, values []string) []string {
 
 // add puts the own address into the record, beside what is there (a new
 // set with the configured TTL when there is none).
-func (a *Agent) add(ctx context.Context, cur *rfc2136.RRSet) error {
-	next := rfc2136.RRSet{Name: a.cfg.Record, Type: a.cfg.Type, TTL: a.cfg.TTL}
+func (a *Agent) add(ctx context.Context, cur *Set) error {
+	next := Set{Name: a.cfg.Record, Type: a.cfg.Type, TTL: a.cfg.TTL}
 	if cur != nil {
 		next = *cur
 		next.Values = slices.Clone(cur.Values)
@@ -199,7 +213,7 @@ func (a *Agent) add(ctx context.Context, cur *rfc2136.RRSet) error {
 }
 
 // remove takes addr out of the record, never its last value.
-func (a *Agent) remove(ctx context.Context, cur *rfc2136.RRSet, addr, why string) error {
+func (a *Agent) remove(ctx context.Context, cur *Set, addr, why string) error {
 	next := *cur
 	next.Values = slices.DeleteFunc(slices.Clone(cur.Values), func(v string) bool { return v == addr })
 	if len(next.Values) == 0 {
@@ -214,16 +228,16 @@ func (a *Agent) remove(ctx context.Context, cur *rfc2136.RRSet, addr, why string
 }
 
 // swap writes next over cur, or reports the race it lost.
-func (a *Agent) swap(ctx context.Context, cur, next *rfc2136.RRSet) error {
+func (a *Agent) swap(ctx context.Context, cur, next *Set) error {
 	err := a.sets.SwapSet(ctx, a.zone, cur, next)
-	if errors.Is(err, rfc2136.ErrConflict) {
+	if errors.Is(err, ErrConflict) {
 		a.m.conflicts.Inc()
 		a.log.Info("the record moved under a write; reading it again", "err", err)
 	}
 	return err
 }
 
-func setValues(s *rfc2136.RRSet) []string {
+func setValues(s *Set) []string {
 	if s == nil {
 		return nil
 	}

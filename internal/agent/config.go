@@ -97,8 +97,14 @@ func (c *Config) check() []error {
 	if a, err := netip.ParseAddr(c.Self.Address); err != nil || (c.Type == "A") != a.Is4() {
 		bad("self.address: %q is not an address of type %s", c.Self.Address, c.Type)
 	}
-	if c.Provider.Type != "rfc2136" {
-		bad("provider.type: %q: the agent supports rfc2136", c.Provider.Type)
+	switch c.Provider.Type {
+	case "rfc2136":
+		if c.Provider.Server == "" {
+			bad("provider.server: the primary that takes updates (host:port) is required")
+		}
+	case "route53":
+	default:
+		bad("provider.type: %q: the agent works with rfc2136 and route53", c.Provider.Type)
 	}
 	if len(c.Check.Command) == 0 {
 		switch c.Check.Protocol {

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/signpost-dns/signpost/internal/provider/rfc2136"
 )
 
 // report is one agent's view, published as a TXT value beside the record:
@@ -66,7 +64,7 @@ func (a *Agent) vote(ctx context.Context, dead []string) ([]string, error) {
 	interval := time.Duration(a.cfg.Interval)
 	mine := report{addr: a.cfg.Self.Address, dead: dead, at: now}
 	reports := []report{mine}
-	next := rfc2136.RRSet{Name: lower(a.reportName()), Type: "TXT", TTL: a.cfg.TTL, Values: []string{mine.text()}}
+	next := Set{Name: lower(a.reportName()), Type: "TXT", TTL: a.cfg.TTL, Values: []string{mine.text()}}
 	for _, v := range setValues(cur) {
 		r, ok := parseReport(v)
 		if !ok || r.addr == mine.addr || now.Sub(r.at) > 10*interval {
