@@ -75,6 +75,11 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 		a.zone = z
 	}
+	// The provider must answer at start: a wrong server or key is an
+	// error, not a loop of warnings. Later failures are retried.
+	if _, err := a.sets.ReadSet(ctx, a.cfg.Record, a.cfg.Type); err != nil {
+		return fmt.Errorf("reading %s %s: %w", a.cfg.Record, a.cfg.Type, err)
+	}
 	a.log.Info("agent started", "record", a.cfg.Record, "zone", a.zone, "self", a.cfg.Self.Address, "quorum", a.cfg.Quorum)
 	t := time.NewTicker(time.Duration(a.cfg.Interval))
 	defer t.Stop()

@@ -40,9 +40,13 @@ type Config struct {
 	Path string `yaml:"-"`
 }
 
-// Self says which address is this agent's own.
+// Self says which address is this agent's own: given, the first of the
+// record's type on an interface, or what a URL answers (the caller's
+// address as some service sees it). Exactly one.
 type Self struct {
-	Address string `yaml:"address"`
+	Address   string `yaml:"address"`
+	Interface string `yaml:"interface"`
+	URL       string `yaml:"url"`
 }
 
 // Check is how the agent checks an address: a signpost probe, or a
@@ -94,8 +98,13 @@ func (c *Config) check() []error {
 	if c.TTL < 1 {
 		bad("ttl: must be at least 1")
 	}
-	if a, err := netip.ParseAddr(c.Self.Address); err != nil || (c.Type == "A") != a.Is4() {
-		bad("self.address: %q is not an address of type %s", c.Self.Address, c.Type)
+	switch n := btoi(c.Self.Address != "") + btoi(c.Self.Interface != "") + btoi(c.Self.URL != ""); {
+	case n != 1:
+		bad("self: give exactly one of address, interface and url")
+	case c.Self.Address != "":
+		if a, err := netip.ParseAddr(c.Self.Address); err != nil || (c.Type == "A") != a.Is4() {
+			bad("self.address: %q is not an address of type %s", c.Self.Address, c.Type)
+		}
 	}
 	switch c.Provider.Type {
 	case "rfc2136":
@@ -132,4 +141,11 @@ func (c *Config) check() []error {
 func (c *Config) healthcheck() model.Healthcheck {
 	return model.Healthcheck{Protocol: c.Check.Protocol, Port: c.Check.Port, Path: c.Check.Path, Host: c.Check.Host,
 		Timeout: time.Duration(c.Timeout)}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -22,6 +22,9 @@ import (
 // endpoints (/healthz, /metrics) when http.listen is set; it returns when
 // both have stopped.
 func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	if err := resolveSelf(ctx, cfg); err != nil {
+		return err
+	}
 	sets, err := openSets(ctx, cfg)
 	if err != nil {
 		return err
