@@ -23,6 +23,9 @@ type Set struct {
 	Type   string
 	TTL    uint32
 	Values []string
+	// Version is what a backend that versions whole records (a signpost
+	// server) compares a write with; others compare the values.
+	Version string
 }
 
 // ErrConflict is a write refused because the set moved since it was read.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/signpost-dns/signpost/internal/provider/rfc2136/rfc2136test"
 	"github.com/signpost-dns/signpost/internal/provider/route53"
 	"github.com/signpost-dns/signpost/internal/provider/route53/r53fake"
+	"github.com/signpost-dns/signpost/internal/server"
 	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
 
@@ -243,4 +245,40 @@ func route53Fleet(t *testing.T, api route53.API, zone string, sets agent.Sets, p
 			slices.Sort(vals)
 			return vals
 		}}
+}
+
+// TestAgentsAgainstSignpost runs the fleet against a signpost server's
+// API, the record in a store zone, and reads it back from that server's
+// DNS listener with real queries.
+func TestAgentsAgainstSignpost(t *testing.T) {
+	cfg := servertest.Workspace(t, servertest.Apex, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := server.EnsureStore(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	token, err := server.CreateToken(ctx, cfg, "agents", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := server.Load(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Options{Logger: slog.New(slog.DiscardHandler)}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	defer func() { cancel(); <-done; _ = srv.State().Close() }()
+	base := "http://" + srv.HTTPAddr()
+	req, _ := http.NewRequest("POST", base+"/api/v1/zones", strings.NewReader(`{"root": "example.org"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("creating the zone: %v %v", err, resp)
+	}
+	t.Setenv("AGENT_TOKEN", token)
+	dnsAddr := srv.DNSAddrs()[0].String()
+	agents(t, &fleet{t: t, record: "www.example.org.", provider: config.Provider{Type: "signpost", URL: base, Token: "env/AGENT_TOKEN"},
+		values: func() []string { return servertest.QueryA(dnsAddr, "www.example.org.") }})
 }

@@ -112,8 +112,15 @@ func (c *Config) check() []error {
 			bad("provider.server: the primary that takes updates (host:port) is required")
 		}
 	case "route53":
+	case "signpost":
+		if !strings.HasPrefix(c.Provider.URL, "http://") && !strings.HasPrefix(c.Provider.URL, "https://") {
+			bad("provider.url: %q is not the http(s) URL of a signpost server", c.Provider.URL)
+		}
+		if c.Provider.Token == "" {
+			bad("provider.token: an API token is required (signpost token create)")
+		}
 	default:
-		bad("provider.type: %q: the agent works with rfc2136 and route53", c.Provider.Type)
+		bad("provider.type: %q: the agent works with rfc2136, route53 and signpost", c.Provider.Type)
 	}
 	if len(c.Check.Command) == 0 {
 		switch c.Check.Protocol {

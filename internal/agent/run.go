@@ -66,6 +66,9 @@ func RunWith(ctx context.Context, cfg *Config, log *slog.Logger, sets Sets) erro
 // openSets opens the provider the record lives at.
 func openSets(ctx context.Context, cfg *Config) (Sets, error) {
 	p := cfg.Provider
+	if p.Type == "signpost" {
+		return newAPISets(p.URL, config.Secret(p.Token)), nil
+	}
 	if p.Type == "route53" {
 		prov, err := route53.Open(ctx, "agent", route53.Config{AccessKeyID: config.Secret(p.AccessKeyID), SecretAccessKey: config.Secret(p.SecretAccessKey),
 			Profile: p.Profile, Region: p.Region, Endpoint: p.Endpoint, RPS: p.RequestsPerSecond})
@@ -90,12 +93,17 @@ func (d dnsSets) ReadSet(ctx context.Context, name, typ string) (*Set, error) {
 	if s == nil || err != nil {
 		return nil, err
 	}
-	out := Set(*s)
-	return &out, nil
+	return &Set{Name: s.Name, Type: s.Type, TTL: s.TTL, Values: s.Values}, nil
 }
 
 func (d dnsSets) SwapSet(ctx context.Context, zone string, old, next *Set) error {
-	err := d.p.SwapSet(ctx, zone, (*rfc2136.RRSet)(old), (*rfc2136.RRSet)(next))
+	conv := func(s *Set) *rfc2136.RRSet {
+		if s == nil {
+			return nil
+		}
+		return &rfc2136.RRSet{Name: s.Name, Type: s.Type, TTL: s.TTL, Values: s.Values}
+	}
+	err := d.p.SwapSet(ctx, zone, conv(old), conv(next))
 	if errors.Is(err, rfc2136.ErrConflict) {
 		return fmt.Errorf("%w: %w", ErrConflict, err)
 	}

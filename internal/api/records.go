@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -20,6 +23,7 @@ type recordJSON struct {
 	Managed bool     `json:"managed"`
 	Dirty   bool     `json:"dirty"`           // not yet pushed to the zone's targets
 	Error   string   `json:"error,omitempty"` // why the last push failed
+	Version string   `json:"version"`         // for If-Match
 }
 
 // recordIn is a POST or PATCH body.
@@ -38,7 +42,7 @@ const reservedPrefix = model.HiddenPrefix
 
 func recordOut(rec *store.Record, root string) recordJSON {
 	out := recordJSON{ID: rec.ID, Name: rec.Name, FQDN: model.NameFQDN(rec.Name, root), Type: rec.Type, Values: rec.Values,
-		Dirty: rec.Dirty, Error: rec.Error}
+		Dirty: rec.Dirty, Error: rec.Error, Version: version(rec)}
 	if _, policy := model.PolicyRecordType(rec.Type); !policy {
 		ttl := rec.TTL
 		out.TTL = &ttl
@@ -214,6 +218,23 @@ func canonicalType(t string) string {
 	return strings.ToUpper(t)
 }
 
+// version identifies a record's content (TTL and values), for If-Match.
+func version(rec *store.Record) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d|%s", rec.TTL, strings.Join(rec.Values, "\x00"))
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// ifMatch refuses a write to rec when the request's If-Match names
+// another version: the record changed since the client read it.
+func ifMatch(r *http.Request, rec *store.Record) error {
+	m := strings.Trim(r.Header.Get("If-Match"), `"`)
+	if m == "" || m == "*" || m == version(rec) {
+		return nil
+	}
+	return &problem{http.StatusPreconditionFailed, map[string]string{"detail": "The record changed since it was read (If-Match)."}}
+}
+
 // setTTL takes the body's TTL, if any, filing a problem under ttl.
 func setTTL(rec *store.Record, ttl *int64, fe model.FieldErrors) {
 	switch {
@@ -268,6 +289,9 @@ func (rest *Rest) patchRecord(r *http.Request, who *store.Token) (int, any, erro
 		if err != nil {
 			return err
 		}
+		if err := ifMatch(r, rec); err != nil {
+			return err
+		}
 		ev.Before = marshal(recordOut(rec, z.Root))
 		if in.Values != nil {
 			rec.Values = *in.Values
@@ -295,6 +319,9 @@ func (rest *Rest) deleteRecord(r *http.Request, who *store.Token) (int, any, err
 	err := rest.update(r.Context(), who, ev, []string{r.PathValue("id")}, func(tx *store.Tx) error {
 		z, rec, err := rest.recordAt(r.Context(), tx, r)
 		if err != nil {
+			return err
+		}
+		if err := ifMatch(r, rec); err != nil {
 			return err
 		}
 		ev.Before = marshal(recordOut(rec, z.Root))

@@ -133,6 +133,10 @@ type Provider struct {
 	Server  string   `yaml:"server"`
 	TSIG    *TSIG    `yaml:"tsig"`
 	Timeout Duration `yaml:"timeout"`
+
+	// signpost (the agent's): a signpost server's URL and API token.
+	URL   string `yaml:"url"`
+	Token string `yaml:"token"` // env/NAME reads the environment
 }
 
 // TSIG is an RFC 2136 provider's transaction key.
