@@ -70,11 +70,11 @@ func openSets(ctx context.Context, cfg *Config) (Sets, error) {
 		return newAPISets(p.URL, config.Secret(p.Token)), nil
 	}
 	if p.Type == "route53" {
-		prov, err := route53.Open(ctx, "agent", route53.Config{AccessKeyID: config.Secret(p.AccessKeyID), SecretAccessKey: config.Secret(p.SecretAccessKey),
+		prov, err := route53.Open(ctx, "route53", route53.Config{AccessKeyID: config.Secret(p.AccessKeyID), SecretAccessKey: config.Secret(p.SecretAccessKey),
 			Profile: p.Profile, Region: p.Region, Endpoint: p.Endpoint, RPS: p.RequestsPerSecond})
 		return Route53Sets(prov), err
 	}
-	opts := rfc2136.Options{Name: "agent", Server: p.Server, Timeout: time.Duration(p.Timeout)}
+	opts := rfc2136.Options{Name: "rfc2136", Server: p.Server, Timeout: time.Duration(p.Timeout)}
 	if k := p.TSIG; k != nil {
 		opts.TSIG = &rfc2136.TSIG{Name: k.Name, Algorithm: k.Algorithm, Secret: config.Secret(k.Secret)}
 	}
