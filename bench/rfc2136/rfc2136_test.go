@@ -8,13 +8,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,7 +59,7 @@ func BenchmarkZone10k(b *testing.B) {
 func BenchmarkHealthToBIND(b *testing.B) {
 	for range b.N {
 		ns := rfc2136test.StartBIND(b, "example.com.")
-		up, port := twoBackends(b)
+		up, port := servertest.Backends(b, "127.0.0.41", "127.0.0.42")
 		b.Setenv("BENCH_TSIG", ns.Key.Secret)
 		dir := b.TempDir()
 		if err := os.Mkdir(filepath.Join(dir, "zones"), 0o755); err != nil {
@@ -127,37 +124,4 @@ func wait(b *testing.B, addr string, want []string, limit time.Duration) time.Ti
 	}
 	b.Fatalf("BIND did not answer %v", want)
 	return time.Time{}
-}
-
-// twoBackends serves /health on 127.0.0.41 and .42 at one port; each
-// answers 200 while its flag is up, else 503.
-func twoBackends(b *testing.B) ([]*atomic.Bool, string) {
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.41:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, port, _ := net.SplitHostPort(l1.Addr().String())
-		l2, err := net.Listen("tcp", "127.0.0.42:"+port)
-		if err != nil {
-			l1.Close()
-			continue
-		}
-		var flags []*atomic.Bool
-		for _, l := range []net.Listener{l1, l2} {
-			up := &atomic.Bool{}
-			up.Store(true)
-			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				if !up.Load() {
-					w.WriteHeader(http.StatusServiceUnavailable)
-				}
-			})}
-			go func() { _ = srv.Serve(l) }()
-			b.Cleanup(func() { srv.Close() })
-			flags = append(flags, up)
-		}
-		return flags, port
-	}
-	b.Fatal("no port free on both 127.0.0.41 and .42")
-	return nil, ""
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,46 +27,12 @@ import (
 
 var addrs = []string{"127.0.0.21", "127.0.0.22", "127.0.0.23"}
 
-// backends serves /health on 127.0.0.21–23 at one port; each answers 200
-// while its flag is up, else 503.
+// backends serves /health on 127.0.0.21–23 at one port.
 func backends(t *testing.T) ([]*atomic.Bool, uint16) {
-	for range 20 {
-		first, err := net.Listen("tcp", addrs[0]+":0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, p, _ := net.SplitHostPort(first.Addr().String())
-		ls := []net.Listener{first}
-		for _, a := range addrs[1:] {
-			if l, err := net.Listen("tcp", a+":"+p); err == nil {
-				ls = append(ls, l)
-			}
-		}
-		if len(ls) < len(addrs) {
-			for _, l := range ls {
-				l.Close()
-			}
-			continue
-		}
-		var flags []*atomic.Bool
-		for _, l := range ls {
-			up := &atomic.Bool{}
-			up.Store(true)
-			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				if !up.Load() {
-					w.WriteHeader(http.StatusServiceUnavailable)
-				}
-			})}
-			go func() { _ = srv.Serve(l) }()
-			t.Cleanup(func() { srv.Close() })
-			flags = append(flags, up)
-		}
-		var port uint16
-		fmt.Sscan(p, &port)
-		return flags, port
-	}
-	t.Fatal("no port free on all of 127.0.0.21-23")
-	return nil, 0
+	flags, p := servertest.Backends(t, addrs...)
+	var port uint16
+	fmt.Sscan(p, &port)
+	return flags, port
 }
 
 // fleet runs one agent per address against one provider until the test
