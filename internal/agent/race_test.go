@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/signpost-dns/signpost/internal/config"
 )
 
@@ -71,7 +74,7 @@ func TestRacingRemovals(t *testing.T) {
 	agent := func(self, deadPeer string) *Agent {
 		cfg := &Config{Record: "www.example.com.", Type: "A", TTL: 30, Zone: "example.com.", Self: Self{Address: self},
 			Interval: config.Duration(time.Second), Timeout: config.Duration(100 * time.Millisecond), Failures: 1, Quorum: "none"}
-		a := New(cfg, slog.New(slog.DiscardHandler), sets, NewMetrics(nil))
+		a := New(cfg, slog.New(slog.DiscardHandler), sets, NewMetrics(prometheus.NewRegistry()))
 		a.zone = "example.com."
 		a.check = func(_ context.Context, addr string) error {
 			if addr == deadPeer {
@@ -113,5 +116,18 @@ func TestRacingRemovals(t *testing.T) {
 	got, _ := sets.ReadSet(context.Background(), "www.example.com.", "A")
 	if want := all[:2]; !slices.Equal(got.Values, want) {
 		t.Errorf("record %v, want %v: both removals, neither overwritten", got.Values, want)
+	}
+	// The metrics say it: one removal each, one conflict in all, and each
+	// agent's view of the peer it saw die.
+	if n := testutil.ToFloat64(a.m.conflicts) + testutil.ToFloat64(b.m.conflicts); n != 1 {
+		t.Errorf("signpost_agent_conflicts_total: %v in all, want 1", n)
+	}
+	for i, ag := range []*Agent{a, b} {
+		if n := testutil.ToFloat64(ag.m.changes.WithLabelValues("remove")); n != 1 {
+			t.Errorf("agent %d: signpost_agent_changes_total{action=remove} = %v, want 1", i, n)
+		}
+	}
+	if up := testutil.ToFloat64(a.m.peerUp.WithLabelValues(all[1])); up != 1 {
+		t.Errorf("agent 0 sees %s down", all[1])
 	}
 }
