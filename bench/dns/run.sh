@@ -10,7 +10,8 @@
 # divided by answered queries), and p50/p99 latency at a fixed 20k QPS, each
 # also as a ratio to gdnsd. Everything listens on 127.0.0.x high ports and
 # is stopped at the end.
-#   ROUNDS (2), SECONDS (8), LAT_SECONDS (4), CLIENTS (4), KEEP=1 keeps the work dir
+#   ROUNDS (2), SECONDS (8), LAT_SECONDS (4), CLIENTS (4), KEEP=1 keeps the work dir,
+#   SIGNPOST_RAW_UDP=true reads UDP with blocking recvmmsg readers (dns.raw_udp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}; SECS=${SECONDS_PER_RUN:-8}; LSECS=${LAT_SECONDS:-4}; CLIENTS=${CLIENTS:-4}

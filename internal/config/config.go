@@ -45,6 +45,10 @@ type DNS struct {
 	// MaxUDPSize caps the UDP response size a client's EDNS0 buffer may ask
 	// for (default 1232, the DNS Flag Day 2020 value).
 	MaxUDPSize int `yaml:"max_udp_size"`
+	// RawUDP reads UDP with readers blocked in recvmmsg on their own OS
+	// threads rather than through Go's netpoller (Linux; under
+	// evaluation, off by default).
+	RawUDP bool `yaml:"raw_udp"`
 }
 
 // HTTP configures the operations listener (/healthz, /metrics).

@@ -2,6 +2,7 @@ package dnsserver_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -16,7 +17,10 @@ import (
 
 // startServer serves testdata/zones on a loopback port with a generated
 // GeoIP database and returns its address.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T) string { return startServerWith(t, dnsserver.Options{}) }
+
+// startServerWith is startServer with opts (its Addrs are set here).
+func startServerWith(t *testing.T, opts dnsserver.Options) string {
 	t.Helper()
 	loc := geotest.Open(t, geotest.Default)
 	zones, probs, err := zonefile.LoadDir("testdata/zones")
@@ -27,7 +31,8 @@ func startServer(t *testing.T) string {
 	if len(cprobs) > 0 {
 		t.Fatal(cprobs)
 	}
-	srv := dnsserver.New(dnsserver.Options{Addrs: []string{"127.0.0.1:0"}}, table, nil)
+	opts.Addrs = []string{"127.0.0.1:0"}
+	srv := dnsserver.New(opts, table, nil)
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +110,12 @@ func ecsScope(t *testing.T, r *dns.Msg) int {
 }
 
 func TestEndToEndSteering(t *testing.T) {
-	addr := startServer(t)
+	for _, raw := range []bool{false, true} {
+		t.Run(fmt.Sprintf("raw=%v", raw), func(t *testing.T) { steering(t, startServerWith(t, dnsserver.Options{RawUDP: raw})) })
+	}
+}
+
+func steering(t *testing.T, addr string) {
 	tests := []struct {
 		name  string
 		ecs   string

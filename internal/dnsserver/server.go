@@ -28,6 +28,10 @@ type Options struct {
 	Metrics    *Metrics      // nil: none
 	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
 	MaxTCP     int           // concurrent TCP connections; default 512
+	// RawUDP reads UDP with readers blocked in recvmmsg on their own OS
+	// threads instead of through Go's netpoller (Linux; being evaluated:
+	// see bench/README.md).
+	RawUDP bool
 }
 
 // Server is an authoritative DNS server.
@@ -143,9 +147,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.ready.Store(true) // the sockets are bound: queries queue until read
 	for _, c := range s.udp {
-		for range runtime.GOMAXPROCS(0) {
-			s.wg.Add(1)
-			go s.serveUDPBatch(c)
+		if !s.opts.RawUDP || !s.rawUDP(c, runtime.GOMAXPROCS(0)) {
+			for range runtime.GOMAXPROCS(0) {
+				s.wg.Add(1)
+				go s.serveUDPBatch(c)
+			}
 		}
 	}
 	sem := make(chan struct{}, s.opts.MaxTCP)

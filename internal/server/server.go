@@ -105,7 +105,7 @@ func New(opts Options, st *State) (*Server, error) {
 		OnEvent: onEvent, Registerer: s.reg, Probe: opts.Probe})
 	view := s.checker.Sync(st.Table.Targets())
 	if !opts.NoDNS {
-		s.dns = dnsserver.New(dnsserver.Options{Addrs: st.Config.DNS.Listen, MaxUDPSize: st.Config.DNS.MaxUDPSize,
+		s.dns = dnsserver.New(dnsserver.Options{Addrs: st.Config.DNS.Listen, MaxUDPSize: st.Config.DNS.MaxUDPSize, RawUDP: st.Config.DNS.RawUDP,
 			Logger: s.log.With("component", "dns"), Metrics: dnsserver.NewMetrics(s.reg)}, st.Table, view)
 		if err := s.dns.Listen(); err != nil {
 			return nil, err

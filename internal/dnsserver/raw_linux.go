@@ -1,0 +1,172 @@
+//go:build linux && (amd64 || arm64)
+
+package dnsserver
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Reading UDP without the netpoller. Each reader is a goroutine locked to
+// an OS thread, blocked in recvmmsg on a blocking duplicate of the socket:
+// the kernel wakes one thread when queries arrive, and the read → EAGAIN →
+// park → epoll → wake cycle of the netpoller (and the scheduler's spinning
+// around it) is gone. SO_RCVTIMEO wakes the readers now and then, so that
+// they see the server stop.
+
+// mmsghdr is struct mmsghdr on 64-bit Linux.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	n   uint32
+	_   [4]byte
+}
+
+// rawSocket is a blocking duplicate of a UDP socket, shared by its
+// readers; the last reader out closes it.
+type rawSocket struct {
+	fd   int
+	left atomic.Int32 // readers still running
+}
+
+// rawUDP makes c's readers. ok is false when the socket cannot be
+// duplicated (the caller then reads through the netpoller).
+func (s *Server) rawUDP(c *net.UDPConn, readers int) bool {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd := -1
+	if err := rc.Control(func(f uintptr) { fd, err = unix.Dup(int(f)) }); err != nil || fd < 0 {
+		return false
+	}
+	tv := unix.Timeval{Usec: 100_000}
+	if unix.SetNonblock(fd, false) != nil || unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv) != nil {
+		_ = unix.Close(fd)
+		return false
+	}
+	rs := &rawSocket{fd: fd}
+	rs.left.Store(int32(readers))
+	for range readers {
+		s.wg.Add(1)
+		go s.serveRaw(rs)
+	}
+	return true
+}
+
+// rawBatch is one reader's buffers: the queries, their source addresses
+// and the replies, each message pointing into them.
+type rawBatch struct {
+	in, out       []mmsghdr
+	inIov, outIov []unix.Iovec
+	bufs          [][]byte
+	names         []unix.RawSockaddrInet6
+	replies       [][]byte
+}
+
+func newRawBatch() *rawBatch {
+	b := &rawBatch{in: make([]mmsghdr, batchSize), out: make([]mmsghdr, batchSize), inIov: make([]unix.Iovec, batchSize),
+		outIov: make([]unix.Iovec, batchSize), bufs: make([][]byte, batchSize), names: make([]unix.RawSockaddrInet6, batchSize),
+		replies: make([][]byte, batchSize)}
+	for i := range b.in {
+		b.bufs[i] = make([]byte, maxQuery)
+		b.inIov[i].Base = &b.bufs[i][0]
+		b.inIov[i].SetLen(maxQuery)
+		b.in[i].hdr.Iov = &b.inIov[i]
+		b.in[i].hdr.Iovlen = 1
+	}
+	return b
+}
+
+func (s *Server) serveRaw(rs *rawSocket) {
+	defer s.wg.Done()
+	defer func() {
+		if rs.left.Add(-1) == 0 {
+			_ = unix.Close(rs.fd)
+		}
+	}()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	w := newWorker()
+	b := newRawBatch()
+	for {
+		for i := range b.in {
+			b.in[i].hdr.Name = (*byte)(unsafe.Pointer(&b.names[i]))
+			b.in[i].hdr.Namelen = unix.SizeofSockaddrInet6
+		}
+		n, err := mmsg(unix.SYS_RECVMMSG, rs.fd, b.in, unix.MSG_WAITFORONE)
+		if err != nil {
+			if !s.ready.Load() {
+				return // stopping
+			}
+			if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
+				continue
+			}
+			s.log.Warn("udp read", "err", err)
+			if errors.Is(err, unix.EBADF) {
+				return
+			}
+			continue
+		}
+		s.answerRaw(rs.fd, w, b, n)
+	}
+}
+
+// answerRaw answers the n queries read into b with one sendmmsg (or a few).
+func (s *Server) answerRaw(fd int, w *worker, b *rawBatch, n int) {
+	k := 0
+	for i := range n {
+		src, ok := sourceAddr(&b.names[i])
+		if !ok {
+			continue
+		}
+		reply := s.respondInto(w, b.replies[i][:0], b.bufs[i][:b.in[i].n], src, true)
+		if len(reply) == 0 {
+			continue
+		}
+		b.replies[i] = reply
+		b.outIov[k].Base = &reply[0]
+		b.outIov[k].SetLen(len(reply))
+		b.out[k].hdr = unix.Msghdr{Name: b.in[i].hdr.Name, Namelen: b.in[i].hdr.Namelen, Iov: &b.outIov[k], Iovlen: 1}
+		k++
+	}
+	for sent := 0; sent < k; {
+		m, err := mmsg(unix.SYS_SENDMMSG, fd, b.out[sent:k], 0)
+		if err != nil {
+			if !errors.Is(err, unix.EINTR) {
+				s.log.Debug("udp write", "err", err)
+				return
+			}
+			continue
+		}
+		sent += m
+	}
+}
+
+// sourceAddr reads a query's source address without allocating.
+func sourceAddr(sa *unix.RawSockaddrInet6) (netip.Addr, bool) {
+	switch sa.Family {
+	case unix.AF_INET:
+		in4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
+		return netip.AddrFrom4(in4.Addr), true
+	case unix.AF_INET6:
+		return netip.AddrFrom16(sa.Addr).Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// mmsg is recvmmsg or sendmmsg on msgs.
+func mmsg(trap uintptr, fd int, msgs []mmsghdr, flags int) (int, error) {
+	r, _, errno := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), uintptr(flags), 0, 0)
+	runtime.KeepAlive(msgs)
+	if errno != 0 {
+		return 0, syscall.Errno(errno)
+	}
+	return int(r), nil
+}
