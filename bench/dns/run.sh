@@ -4,8 +4,10 @@
 # Installs dnsperf and the peers with apt, gives each server the same zone
 # (a static name with 3 A records, a weighted name with 3 values, a geo name
 # with 3 pools by continent plus a catch-all, a failover name, NXDOMAIN
-# names), pins the server to CPU 0 and dnsperf to CPU 1, and runs every
-# server and kind interleaved for ROUNDS rounds. Reports QPS, server CPU
+# names, and one file mixing them all), and runs every server, kind and
+# set-up interleaved for ROUNDS rounds: set-up a pins the server to CPU 0
+# and dnsperf to CPU 1 with 200 queries outstanding, set-up b the other
+# way round with 100 (SETUPS picks). Reports QPS, server CPU
 # microseconds per query (utime+stime from /proc/PID/stat over the run,
 # divided by answered queries), and p50/p99 latency at a fixed 20k QPS, each
 # also as a ratio to gdnsd. Everything listens on 127.0.0.x high ports and
@@ -52,11 +54,16 @@ echo "weighted.bench.test A" >"$W/weighted.q"
 echo "geo.bench.test A" >"$W/geo.q"
 echo "failover.bench.test A" >"$W/failover.q"
 for i in $(seq 100); do echo "nx$i.bench.test A"; done >"$W/nxdomain.q"
+# One file mixing every kind, as a resolver's traffic would (sent with
+# ECS, so the geo name is steered).
+for i in $(seq 20); do
+  printf 'static.bench.test A\nweighted.bench.test A\ngeo.bench.test A\nfailover.bench.test A\nnx%s.bench.test A\n' "$i"
+done >"$W/mixed.q"
 ECS="8:00011800c63364"
 # Which server serves which kind ("-" = not supported there).
 supports() {
   case "$1:$2" in
-    knot:weighted|knot:geo|knot:failover|pdns:geo) return 1;;
+    knot:weighted|knot:geo|knot:failover|knot:mixed|pdns:geo|pdns:mixed) return 1;;
   esac
   return 0
 }
@@ -67,10 +74,10 @@ HZ=$(getconf CLK_TCK)
 run_one() { # server kind -> "qps cpu_us_per_query"
   local s=$1 k=$2 pid extra=()
   pid=$(cat "$W/$s.pid")
-  [ "$k" = geo ] && extra=(-E "$ECS")
+  case $k in geo|mixed) extra=(-E "$ECS");; esac
   local t0 t1 out q
   t0=$(ticks "$pid")
-  out=$(taskset -c 1 dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$SECS" -q 200 "${extra[@]}" -O suppress=timeouts 2>&1)
+  out=$(taskset -c "$CLIENT_CPU" dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$SECS" -q "$OUTSTANDING" "${extra[@]}" -O suppress=timeouts 2>&1)
   t1=$(ticks "$pid")
   q=$(echo "$out" | awk '/Queries completed:/{print $3}')
   local qps; qps=$(echo "$out" | awk '/Queries per second:/{print $4}')
@@ -79,42 +86,60 @@ run_one() { # server kind -> "qps cpu_us_per_query"
 
 lat_one() { # server kind -> "p50_ms p99_ms" at 20k QPS
   local s=$1 k=$2 extra=()
-  [ "$k" = geo ] && extra=(-E "$ECS")
-  taskset -c 1 dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$LSECS" -Q 20000 -v "${extra[@]}" -O suppress=timeouts 2>/dev/null |
+  case $k in geo|mixed) extra=(-E "$ECS");; esac
+  taskset -c "$CLIENT_CPU" dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$LSECS" -Q 20000 -v "${extra[@]}" -O suppress=timeouts 2>/dev/null |
     awk '$1==">" && ($2=="NOERROR" || $2=="NXDOMAIN") {print $NF}' | sort -g |
     awk '{v[NR]=$1} END{if(NR==0){print "- -"; exit}; printf "%.3f %.3f\n", v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000}'
 }
 
-KINDS=${KINDS:-"static weighted geo failover nxdomain"}
+KINDS=${KINDS:-"static weighted geo failover nxdomain mixed"}
 SERVERS=${SERVERS:-"gdnsd knot pdns signpost"}
-declare -A QPS CPU P50 P99 N
+# Set-ups: a = server on CPU 0, dnsperf on CPU 1, 200 queries outstanding;
+# b = server on CPU 1, dnsperf on CPU 0, 100 outstanding (the independent
+# harness's). Every server is moved, threads and all, before each.
+SETUPS=${SETUPS:-"a b"}
+setup() {
+  case $1 in
+    a) SERVER_CPU=0; CLIENT_CPU=1; OUTSTANDING=200;;
+    b) SERVER_CPU=1; CLIENT_CPU=0; OUTSTANDING=100;;
+  esac
+  for s in $SERVERS; do taskset -a -p -c "$SERVER_CPU" "$(cat "$W/$s.pid")" >/dev/null; done
+}
+declare -A QPS CPU P50 P99 N CMIN CMAX
 for r in $(seq "$ROUNDS"); do
+ for su in $SETUPS; do
+  setup "$su"
   for k in $KINDS; do
     for s in $SERVERS; do
       supports "$s" "$k" || continue
       read -r qps cpu < <(run_one "$s" "$k")
       read -r p50 p99 < <(lat_one "$s" "$k")
-      key="$s:$k"
+      key="$su:$s:$k"
       QPS[$key]=$(awk -v a="${QPS[$key]:-0}" -v b="$qps" 'BEGIN{print a+b}')
       CPU[$key]=$(awk -v a="${CPU[$key]:-0}" -v b="$cpu" 'BEGIN{print a+b}')
       P50[$key]=$(awk -v a="${P50[$key]:-0}" -v b="$p50" 'BEGIN{print a+b}')
       P99[$key]=$(awk -v a="${P99[$key]:-0}" -v b="$p99" 'BEGIN{print a+b}')
       N[$key]=$(( ${N[$key]:-0} + 1 ))
-      echo "round $r $k $s: qps=$qps cpu_us/q=$cpu p50=${p50}ms p99=${p99}ms" >&2
+      CMIN[$key]=$(awk -v a="${CMIN[$key]:-1e9}" -v b="$cpu" 'BEGIN{print (b<a)?b:a}')
+      CMAX[$key]=$(awk -v a="${CMAX[$key]:-0}" -v b="$cpu" 'BEGIN{print (b>a)?b:a}')
+      echo "round $r setup $su $k $s: qps=$qps cpu_us/q=$cpu p50=${p50}ms p99=${p99}ms" >&2
     done
   done
+ done
 done
 
 avg() { awk -v a="$1" -v n="$2" 'BEGIN{printf "%.2f", a/n}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }'; }
-printf "\n%-9s %-9s %9s %7s %12s %7s %9s %9s %7s\n" kind server QPS "/gdnsd" "cpu_us/q" "/gdnsd" "p50_ms" "p99_ms" "/gdnsd"
-for k in $KINDS; do
+printf "\n%-5s %-9s %-9s %9s %7s %12s %11s %7s %9s %9s %7s\n" setup kind server QPS "/gdnsd" "cpu_us/q" "min-max" "/gdnsd" "p50_ms" "p99_ms" "/gdnsd"
+for su in $SETUPS; do
+ for k in $KINDS; do
   for s in $SERVERS; do
-    key="$s:$k"; [ -n "${N[$key]:-}" ] || continue
-    g="gdnsd:$k"
+    key="$su:$s:$k"; [ -n "${N[$key]:-}" ] || continue
+    g="$su:gdnsd:$k"
     qps=$(avg "${QPS[$key]}" "${N[$key]}"); cpu=$(avg "${CPU[$key]}" "${N[$key]}")
     p50=$(avg "${P50[$key]}" "${N[$key]}"); p99=$(avg "${P99[$key]}" "${N[$key]}")
     gn=${N[$g]:-1}; gq=$(avg "${QPS[$g]:-0}" "$gn"); gc=$(avg "${CPU[$g]:-0}" "$gn"); gp=$(avg "${P99[$g]:-0}" "$gn")
-    printf "%-9s %-9s %9s %7s %12s %7s %9s %9s %7s\n" "$k" "$s" "$qps" "$(ratio "$qps" "$gq")" "$cpu" "$(ratio "$cpu" "$gc")" "$p50" "$p99" "$(ratio "$p99" "$gp")"
+    printf "%-5s %-9s %-9s %9s %7s %12s %11s %7s %9s %9s %7s\n" "$su" "$k" "$s" "$qps" "$(ratio "$qps" "$gq")" "$cpu" "${CMIN[$key]}-${CMAX[$key]}" "$(ratio "$cpu" "$gc")" "$p50" "$p99" "$(ratio "$p99" "$gp")"
   done
+ done
 done
