@@ -150,6 +150,9 @@ zone:
 // when one is taken, until it answers for the zone's SOA.
 func start(t testing.TB, kind, ip, zone string, key, reader rfc2136.TSIG, cmd func(port int) *exec.Cmd) *Server {
 	t.Helper()
+	if _, err := exec.LookPath(cmd(0).Path); err != nil {
+		t.Skipf("%s is not installed: run scripts/test.sh, which installs it", kind)
+	}
 	for range 5 {
 		n, _ := rand.Int(rand.Reader, big.NewInt(20000))
 		port := 30000 + int(n.Int64())
