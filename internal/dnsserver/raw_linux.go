@@ -35,21 +35,35 @@ type rawSocket struct {
 	left atomic.Int32 // readers still running
 }
 
-// rawUDP makes c's readers. ok is false when the socket cannot be
-// duplicated (the caller then reads through the netpoller).
+// rawUDP makes c's readers on a socket of their own: c's port is taken
+// over by a blocking socket that Go's netpoller never sees, so the kernel
+// neither wakes the netpoller for readable data nor for every reply sent
+// (a netpoller socket is registered for EPOLLOUT too, and each freed reply
+// wakes it). ok is false when that socket cannot be made; c is then kept.
 func (s *Server) rawUDP(c *net.UDPConn, readers int) bool {
-	rc, err := c.SyscallConn()
+	la, ok := c.LocalAddr().(*net.UDPAddr)
+	if !ok {
+		return false
+	}
+	ap := la.AddrPort()
+	family, sa := unix.AF_INET, unix.Sockaddr(&unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().Unmap().As4()})
+	if ap.Addr().Is6() && !ap.Addr().Is4In6() {
+		family, sa = unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
+	}
+	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0) // blocking
 	if err != nil {
 		return false
 	}
-	fd := -1
-	if err := rc.Control(func(f uintptr) { fd, err = unix.Dup(int(f)) }); err != nil || fd < 0 {
-		return false
-	}
 	tv := unix.Timeval{Usec: 100_000}
-	if unix.SetNonblock(fd, false) != nil || unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv) != nil {
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		_ = unix.Close(fd)
 		return false
+	}
+	_ = c.Close() // hand the port over
+	if err := unix.Bind(fd, sa); err != nil {
+		_ = unix.Close(fd)
+		s.log.Error("udp: taking the port over failed; this address is not served over UDP", "addr", ap.String(), "err", err)
+		return true
 	}
 	rs := &rawSocket{fd: fd}
 	rs.left.Store(int32(readers))
