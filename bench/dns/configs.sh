@@ -111,7 +111,7 @@ mkdir -p "$W/signpost/zones"
 cat >"$W/signpost/signpost.yaml" <<CFG
 dns:
   listen: ["127.0.0.14:$PORT"]
-  raw_udp: ${SIGNPOST_RAW_UDP:-false}
+  raw_udp: ${SIGNPOST_RAW_UDP:-true}
 http:
   listen: ""
 geoip:

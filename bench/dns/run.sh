@@ -13,7 +13,7 @@
 # also as a ratio to gdnsd. Everything listens on 127.0.0.x high ports and
 # is stopped at the end.
 #   ROUNDS (2), SECONDS (8), LAT_SECONDS (4), CLIENTS (4), KEEP=1 keeps the work dir,
-#   SIGNPOST_RAW_UDP=true reads UDP with blocking recvmmsg readers (dns.raw_udp)
+#   SIGNPOST_RAW_UDP=false reads UDP through Go's netpoller (dns.raw_udp)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}; SECS=${SECONDS_PER_RUN:-8}; LSECS=${LAT_SECONDS:-4}; CLIENTS=${CLIENTS:-4}

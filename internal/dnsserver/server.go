@@ -29,8 +29,8 @@ type Options struct {
 	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
 	MaxTCP     int           // concurrent TCP connections; default 512
 	// RawUDP reads UDP with readers blocked in recvmmsg on their own OS
-	// threads instead of through Go's netpoller (Linux; being evaluated:
-	// see bench/README.md).
+	// threads, on a socket Go's netpoller never sees, instead of through
+	// the netpoller (Linux; signpost.yaml's dns.raw_udp, on by default).
 	RawUDP bool
 }
 
