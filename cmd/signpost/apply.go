@@ -27,7 +27,7 @@ func cmdApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer st.Close()
 	if *planPath != "" {
 		var err error
-		if p, err = readPlan(*planPath); err != nil {
+		if p, err = reconcile.LoadPlan(*planPath); err != nil {
 			fmt.Fprintf(stderr, "signpost: %v\n", err)
 			return 1
 		}

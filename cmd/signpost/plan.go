@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
 	"strings"
 
-	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/plan"
 	"github.com/signpost-dns/signpost/internal/reconcile"
 	"github.com/signpost-dns/signpost/internal/server"
@@ -43,7 +39,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer st.Close()
 	p.Print(stdout, *verbose)
 	if *out != "" {
-		if err := writePlan(*out, p); err != nil {
+		if err := reconcile.SavePlan(*out, p); err != nil {
 			fmt.Fprintf(stderr, "signpost: %v\n", err)
 			return 1
 		}
@@ -62,7 +58,7 @@ func makePlan(ctx context.Context, cfgPath string, only zoneList, stderr io.Writ
 		return nil, nil, false
 	}
 	p, err := reconcile.Plan(ctx, st.Targets(only...))
-	if missing := missingZones(only, st.Zones); missing != "" {
+	if missing := st.MissingZones(only); missing != "" {
 		err = errors.Join(err, fmt.Errorf("no zone file for %s", missing))
 	}
 	if err != nil {
@@ -71,37 +67,4 @@ func makePlan(ctx context.Context, cfgPath string, only zoneList, stderr io.Writ
 		return nil, nil, false
 	}
 	return st, p, true
-}
-
-func missingZones(only zoneList, zones []*model.Zone) string {
-	var missing []string
-	for _, name := range only {
-		if !slices.ContainsFunc(zones, func(z *model.Zone) bool { return z.Name == name }) {
-			missing = append(missing, name)
-		}
-	}
-	return strings.Join(missing, ", ")
-}
-
-func writePlan(path string, p *plan.Plan) error {
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding plan: %w", err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing plan: %w", err)
-	}
-	return nil
-}
-
-func readPlan(path string) (*plan.Plan, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading plan: %w", err)
-	}
-	var p plan.Plan
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("reading plan %s: %w", path, err)
-	}
-	return &p, nil
 }

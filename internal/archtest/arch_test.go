@@ -40,7 +40,7 @@ var allowed = map[string][]string{
 	"internal/server/servertest":            {"internal/geo/geotest"},
 	"internal/server": {"internal/api", "internal/config", "internal/dnsserver", "internal/engine", "internal/geo", "internal/health",
 		"internal/model", "internal/notify", "internal/provider", "internal/provider/route53", "internal/reconcile", "internal/source", "internal/store",
-		"internal/zincimport", "internal/provider/rfc2136"},
+		"internal/zincimport", "internal/provider/rfc2136", "internal/zonefile"},
 	"internal/zincimport": {"internal/model", "internal/store"},
 	"internal/agent":      {"internal/config", "internal/model", "internal/health", "internal/health/target", "internal/provider/rfc2136", "internal/provider/route53"},
 	"internal/reconcile":  {"internal/provider", "internal/plan", "internal/model"},
