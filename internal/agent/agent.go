@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -258,5 +257,3 @@ func b2f(b bool) float64 {
 	}
 	return 0
 }
-
-func lower(s string) string { return strings.ToLower(s) }

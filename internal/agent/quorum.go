@@ -64,7 +64,8 @@ func (a *Agent) vote(ctx context.Context, dead []string) ([]string, error) {
 	interval := time.Duration(a.cfg.Interval)
 	mine := report{addr: a.cfg.Self.Address, dead: dead, at: now}
 	reports := []report{mine}
-	next := Set{Name: lower(a.reportName()), Type: "TXT", TTL: a.cfg.TTL, Values: []string{mine.text()}}
+	next := Set{Name: a.reportName(), // the record is lower case already
+		Type: "TXT", TTL: a.cfg.TTL, Values: []string{mine.text()}}
 	for _, v := range setValues(cur) {
 		r, ok := parseReport(v)
 		if !ok || r.addr == mine.addr || now.Sub(r.at) > 10*interval {
