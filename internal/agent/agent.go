@@ -54,6 +54,7 @@ type Agent struct {
 
 	selfFails, selfOKs int
 	withdrawn          bool
+	started            time.Time      // when Run began: reports gather for 3 intervals before any removal
 	fails              map[string]int // consecutive failures by peer
 }
 
@@ -82,6 +83,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	if _, err := a.sets.ReadSet(ctx, a.cfg.Record, a.cfg.Type); err != nil {
 		return fmt.Errorf("reading %s %s: %w", a.cfg.Record, a.cfg.Type, err)
 	}
+	a.started = a.now()
 	a.log.Info("agent started", "record", a.cfg.Record, "zone", a.zone, "self", a.cfg.Self.Address, "quorum", a.cfg.Quorum)
 	t := time.NewTicker(time.Duration(a.cfg.Interval))
 	defer t.Stop()
@@ -147,6 +149,11 @@ func (a *Agent) Round(ctx context.Context) (again bool, err error) {
 	if a.cfg.Quorum == "majority" {
 		if dead, err = a.vote(ctx, dead); err != nil {
 			return false, err
+		}
+		// A new agent's report may be the only fresh one for a while: it
+		// removes nobody until the others have had 3 intervals to report.
+		if a.now().Sub(a.started) < 3*time.Duration(a.cfg.Interval) {
+			dead = nil
 		}
 	}
 	for _, d := range dead {

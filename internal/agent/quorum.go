@@ -10,7 +10,8 @@ import (
 )
 
 // report is one agent's view, published as a TXT value beside the record:
-// "signpost-agent addr=A dead=B,C at=UNIX".
+// "signpost-agent addr=A dead=B,C at=UNIX_MILLISECONDS" (intervals can
+// be well under a second).
 type report struct {
 	addr string
 	dead []string
@@ -18,7 +19,7 @@ type report struct {
 }
 
 func (r report) text() string {
-	return fmt.Sprintf(`"signpost-agent addr=%s dead=%s at=%d"`, r.addr, strings.Join(r.dead, ","), r.at.Unix())
+	return fmt.Sprintf(`"signpost-agent addr=%s dead=%s at=%d"`, r.addr, strings.Join(r.dead, ","), r.at.UnixMilli())
 }
 
 // parseReport reads a TXT value; ok is false for anything else.
@@ -43,7 +44,7 @@ func parseReport(v string) (report, bool) {
 			if err != nil {
 				return report{}, false
 			}
-			r.at = time.Unix(n, 0)
+			r.at = time.UnixMilli(n)
 		}
 	}
 	return r, r.addr != ""
@@ -62,7 +63,7 @@ func (a *Agent) vote(ctx context.Context, dead []string) ([]string, error) {
 	}
 	now := a.now()
 	interval := time.Duration(a.cfg.Interval)
-	mine := report{addr: a.cfg.Self.Address, dead: dead, at: now}
+	mine := report{addr: a.cfg.Self.Address, dead: dead, at: now.Truncate(time.Millisecond)}
 	reports := []report{mine}
 	next := Set{Name: a.reportName(), // the record is lower case already
 		Type: "TXT", TTL: a.cfg.TTL, Values: []string{mine.text()}}
