@@ -1,12 +1,18 @@
 package scale
 
-import "testing"
+import (
+	"testing"
 
-// BenchmarkLoad100k loads and compiles a tenth of the zone set, for
-// profiling the load path.
+	"github.com/signpost-dns/signpost/bench/scale/zonegen"
+)
+
+// BenchmarkLoad100k loads and compiles a tenth of the realistic zone set,
+// for profiling the load path.
 func BenchmarkLoad100k(b *testing.B) {
 	dir := b.TempDir()
-	writeZonesN(b, dir, 10)
+	if _, err := zonegen.Write(dir, 10, recordsPerZone, zonegen.Realistic); err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		load(b, dir, 1)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/signpost-dns/signpost/bench/scale/zonegen"
 	"github.com/signpost-dns/signpost/internal/dnsserver"
 	"github.com/signpost-dns/signpost/internal/engine"
 	"github.com/signpost-dns/signpost/internal/zonefile"
@@ -30,28 +30,6 @@ const (
 	zones          = 100
 	recordsPerZone = 10000
 )
-
-// writeZones writes the zone set: in each zone, every tenth record is a
-// dynamic record with two pools, a geo rule and a catch-all.
-func writeZones(b *testing.B, dir string) { writeZonesN(b, dir, zones) }
-
-func writeZonesN(b *testing.B, dir string, n int) {
-	for z := range n {
-		var s strings.Builder
-		s.WriteString("'':\n  type: NS\n  values: [ns1.example.net.]\n")
-		for i := range recordsPerZone {
-			if i%10 == 0 {
-				fmt.Fprintf(&s, "d%d:\n  type: A\n  values: [127.1.%d.%d]\n  dynamic:\n    pools:\n      eu: {fallback: us, values: [{value: 127.2.%d.%d, status: up}, {value: 127.3.%d.%d, status: up}]}\n      us: {values: [{value: 127.4.%d.%d, status: up}]}\n    rules:\n      - {geos: [EU], pool: eu}\n      - pool: us\n",
-					i, i/250, i%250, i/250, i%250, i/250, i%250, i/250, i%250)
-				continue
-			}
-			fmt.Fprintf(&s, "h%d:\n  type: A\n  values: [127.0.%d.%d]\n", i, i/250, i%250)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("z%03d.test.yaml", z)), []byte(s.String()), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
 
 func load(b *testing.B, dir string, serial uint32) *engine.Table {
 	zs, probs, err := zonefile.LoadDir(dir)
@@ -84,9 +62,26 @@ func rssMiB() (peak, now float64) {
 	return peak, now
 }
 
+// BenchmarkMillionRecords runs on two zone sets of 1,000,000 records:
+// "plain" (one A record per name, every tenth dynamic) and "realistic"
+// (every static type, names holding two types, dynamic records with
+// weights, fallbacks, geo and subnet rules).
 func BenchmarkMillionRecords(b *testing.B) {
-	dir := b.TempDir()
-	writeZones(b, dir)
+	for _, mix := range []struct {
+		name string
+		mix  zonegen.Mix
+	}{{"plain", zonegen.Plain}, {"realistic", zonegen.Realistic}} {
+		b.Run(mix.name, func(b *testing.B) {
+			dir := b.TempDir()
+			if _, err := zonegen.Write(dir, zones, recordsPerZone, mix.mix); err != nil {
+				b.Fatal(err)
+			}
+			millionRecords(b, dir, mix.mix)
+		})
+	}
+}
+
+func millionRecords(b *testing.B, dir string, mix zonegen.Mix) {
 	runtime.GC()
 	for b.Loop() {
 		start := time.Now()
@@ -107,7 +102,7 @@ func BenchmarkMillionRecords(b *testing.B) {
 		for !srv.Ready() {
 			time.Sleep(time.Millisecond)
 		}
-		sent, lost, swap := loadDuringReload(b, srv, dir)
+		sent, lost, swap := loadDuringReload(b, srv, dir, mix)
 		cancel()
 		b.ReportMetric(swap.Seconds(), "reload-compile+swap-s")
 		b.ReportMetric(float64(sent), "queries-during-reload")
@@ -121,7 +116,7 @@ func BenchmarkMillionRecords(b *testing.B) {
 // loadDuringReload queries the server from 4 clients while a new table is
 // compiled beside the served one and swapped in; a query counts as lost if
 // no answer arrives within a second.
-func loadDuringReload(b *testing.B, srv *dnsserver.Server, dir string) (sent, lost int64, swap time.Duration) {
+func loadDuringReload(b *testing.B, srv *dnsserver.Server, dir string, mix zonegen.Mix) (sent, lost int64, swap time.Duration) {
 	addr := srv.Addrs()[0].String()
 	var stop atomic.Bool
 	var wg sync.WaitGroup
@@ -139,7 +134,7 @@ func loadDuringReload(b *testing.B, srv *dnsserver.Server, dir string) (sent, lo
 			buf := make([]byte, 1500)
 			for i := 0; !stop.Load(); i++ {
 				m := new(dns.Msg)
-				m.SetQuestion(fmt.Sprintf("d%d.z%03d.test.", (i*10)%recordsPerZone, (i+c)%zones), dns.TypeA)
+				m.SetQuestion(fmt.Sprintf("%s.z%03d.test.", mix.Dynamic(i%500), (i+c)%zones), dns.TypeA)
 				p, _ := m.Pack()
 				nSent.Add(1)
 				_ = conn.SetDeadline(time.Now().Add(time.Second))

@@ -3,9 +3,11 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/miekg/dns"
 
@@ -62,28 +64,60 @@ func Compile(zones []*model.Zone, opts Options) (*Table, model.Problems) {
 	if prev != nil {
 		t.keyIDs, t.base = maps.Clone(prev.keyIDs), slices.Clone(prev.base)
 	}
-	c := &compiler{t: t, shared: map[sharedCheck]sharedTarget{}, probe: t.probe}
-	var order []*zone
-	for _, mz := range zones {
-		soa := DefaultSOA()
-		if opts.SOA != nil {
-			soa = opts.SOA(mz.Name)
-		}
-		name := strings.ToLower(mz.Name)
-		if pz := prev.zoneFor(name); pz != nil && mz.Token != 0 && pz.token == mz.Token && pz.soaV == soa {
-			t.zones[name], t.names = pz, append(t.names, name)
-			c.probs = append(c.probs, pz.probs...)
-			order = append(order, pz)
+	reg := &registry{shared: map[sharedCheck]sharedTarget{}}
+	order := make([]*zone, len(zones))
+	var todo []int
+	for i, mz := range zones {
+		soa := soaOf(opts, mz.Name)
+		if pz := prev.zoneFor(strings.ToLower(mz.Name)); pz != nil && mz.Token != 0 && pz.token == mz.Token && pz.soaV == soa {
+			order[i] = pz
 			continue
 		}
-		order = append(order, c.zone(mz, soa))
+		todo = append(todo, i)
+	}
+	forEach(len(todo), func(j int) {
+		mz := zones[todo[j]]
+		c := &compiler{t: t, reg: reg, probe: t.probe}
+		order[todo[j]] = c.zone(mz, soaOf(opts, mz.Name))
+	})
+	var probs model.Problems
+	for _, z := range order {
+		t.zones[z.name], t.names = z, append(t.names, z.name)
+		probs = append(probs, z.probs...)
 	}
 	sort.Strings(t.names)
 	if live := t.gather(order); prev != nil && len(t.base) > 2*live+1024 {
 		opts.Prev = nil // mostly targets nobody uses: number them afresh
 		return Compile(zones, opts)
 	}
-	return t, c.probs
+	return t, probs
+}
+
+func soaOf(opts Options, zone string) SOA {
+	if opts.SOA != nil {
+		return opts.SOA(zone)
+	}
+	return DefaultSOA()
+}
+
+// forEach calls f(0) … f(n-1) on every CPU and returns when all are done.
+// Zones compile independently; only their targets are registered under a
+// lock.
+func forEach(n int, f func(int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func sameTiming(a, b model.Healthcheck) bool {
@@ -118,15 +152,23 @@ func (t *Table) gather(order []*zone) int {
 	return live
 }
 
+// compiler compiles one zone; zones compile in parallel, each with its
+// own compiler and the table's one registry of targets.
 type compiler struct {
-	t     *Table
+	t     *Table // read only: serial, locator
+	reg   *registry
 	probe model.Healthcheck
-	uses  map[int]*use // the zone being compiled's
+	uses  map[int]*use // the zone's
+	probs model.Problems
+	file  string
+}
+
+// registry numbers the table's targets for every zone's compiler.
+type registry struct {
+	mu sync.Mutex
 	// shared remembers the target of a value whose check is shared by
 	// records (policy values), so that it is keyed once, not per record.
 	shared map[sharedCheck]sharedTarget
-	probs  model.Problems
-	file   string
 }
 
 func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...any) {
@@ -140,7 +182,6 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	z := &zone{name: name, nodes: map[string]*node{}, token: mz.Token, soaV: soa}
 	z.nodes[name] = &node{name: name}
 	c.file = mz.File
-	first := len(c.probs)
 	c.uses = map[int]*use{}
 	for _, rec := range mz.Records {
 		if s := c.rrset(rec); s != nil {
@@ -151,9 +192,7 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	c.soa(z, mz, soa)
 	z.addGlue()
 	c.occluded(z, mz)
-	c.t.zones[name] = z
-	c.t.names = append(c.t.names, name)
-	z.probs = slices.Clone(c.probs[first:])
+	z.probs = c.probs
 	for _, u := range c.uses {
 		z.uses = append(z.uses, u)
 	}

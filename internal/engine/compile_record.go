@@ -106,12 +106,17 @@ func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
 // keyed once per value and check.
 func (c *compiler) sharedTarget(rec *model.Record, pv model.PoolValue) int {
 	key := sharedCheck{pv.Value, pv.Healthcheck}
-	if st, ok := c.shared[key]; ok {
+	c.reg.mu.Lock()
+	st, ok := c.reg.shared[key]
+	c.reg.mu.Unlock()
+	if ok {
 		c.use(st.id, st.check, rec)
 		return st.id
 	}
 	id, check := c.newTarget(rec, pv.Value, *pv.Healthcheck)
-	c.shared[key] = sharedTarget{id: id, check: check}
+	c.reg.mu.Lock()
+	c.reg.shared[key] = sharedTarget{id: id, check: check}
+	c.reg.mu.Unlock()
 	return id
 }
 
@@ -129,12 +134,14 @@ func (c *compiler) newTarget(rec *model.Record, val string, hc model.Healthcheck
 	if tg.Check.Timeout >= tg.Check.Interval {
 		c.problem(rec, false, "health check timeout %s must be below its interval %s", tg.Check.Timeout, tg.Check.Interval)
 	}
+	c.reg.mu.Lock()
 	id, ok := c.t.keyIDs[tg.Key]
 	if !ok {
 		id = len(c.t.base)
 		c.t.keyIDs[tg.Key] = id
 		c.t.base = append(c.t.base, tg)
 	}
+	c.reg.mu.Unlock()
 	c.use(id, tg.Check, rec)
 	return id, tg.Check
 }

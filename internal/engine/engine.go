@@ -8,6 +8,7 @@
 package engine
 
 import (
+	"errors"
 	"net/netip"
 
 	"github.com/miekg/dns"
@@ -67,13 +68,22 @@ type record struct {
 }
 
 // newRecord packs rr once; the only time the table's RRs are packed.
+// The buffer is dns.Len's uncompressed length, which is exact, so that a
+// million records keep no slack; it grows only if Len ever falls short.
 func newRecord(rr dns.RR) (record, error) {
-	buf := make([]byte, dns.Len(rr)+256)
-	n, err := dns.PackRR(rr, buf, 0, nil, false)
-	if err != nil {
-		return record{}, err
+	size := dns.Len(rr)
+	for {
+		buf := make([]byte, size)
+		n, err := dns.PackRR(rr, buf, 0, nil, false)
+		if errors.Is(err, dns.ErrBuf) && size < dns.MaxMsgSize {
+			size += 256
+			continue
+		}
+		if err != nil {
+			return record{}, err
+		}
+		return record{rr: rr, wire: buf[:n:n]}, nil
 	}
-	return record{rr: rr, wire: buf[:n:n]}, nil
 }
 
 func (r record) under(owner string) RR { return RR{Owner: owner, RR: r.rr, Wire: r.wire} }

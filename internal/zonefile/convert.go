@@ -1,7 +1,6 @@
 package zonefile
 
 import (
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,8 +30,7 @@ func (c *converter) convert(n *yaml.Node) *model.Data {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if first, dup := seen[k.Value]; dup {
-				c.probs = append(c.probs, model.Problem{Line: k.Line,
-					Reason: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, first)})
+				c.probs = append(c.probs, duplicateKey(k.Line, k.Value, first))
 				continue
 			}
 			seen[k.Value] = k.Line
@@ -45,16 +43,52 @@ func (c *converter) convert(n *yaml.Node) *model.Data {
 			d.Items = append(d.Items, c.convert(e))
 		}
 	default:
-		d.Kind = scalarKind(n)
-		d.Text = n.Value
-		switch d.Kind {
-		case model.KindNull:
-			d.Text = ""
-		case model.KindBool:
-			d.Text = strings.ToLower(n.Value)
-		}
+		return scalar(n.Line, n.Value, scalarKind(n))
 	}
 	return d
+}
+
+// scalar is a scalar node: null's text is empty, a bool's lower case.
+func scalar(line int, text string, kind model.Kind) *model.Data {
+	d := &model.Data{}
+	setScalar(d, line, text, kind)
+	return d
+}
+
+func setScalar(d *model.Data, line int, text string, kind model.Kind) {
+	d.Kind, d.Line, d.Text = kind, line, text
+	switch kind {
+	case model.KindNull:
+		d.Text = ""
+	case model.KindBool:
+		d.Text = strings.ToLower(text)
+	}
+}
+
+// scalar is a scalar the fast reader read: quoted ones are strings, plain
+// ones typed as yaml.v3's own resolver types them.
+func (r *fastReader) scalar(line int, text string, isQuoted bool) *model.Data {
+	d := r.node(0, line)
+	kind := model.KindString
+	if !isQuoted {
+		kind = plainKind(text)
+	}
+	setScalar(d, line, text, kind)
+	return d
+}
+
+// plainKind is yaml.v3's type for a plain scalar, without its resolver for
+// the common cases it would call a string: a first character that starts
+// no other type, or a digit string with two dots (an IPv4 address: not a
+// number, and no timestamp has two dots).
+func plainKind(text string) model.Kind {
+	if text != "" && !strings.ContainsRune("+-0123456789yYnNtTfFoO~<.", rune(text[0])) {
+		return model.KindString
+	}
+	if text != "" && text[0] >= '0' && text[0] <= '9' && strings.Count(text, ".") >= 2 {
+		return model.KindString
+	}
+	return scalarKind(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
 }
 
 func scalarKind(n *yaml.Node) model.Kind {

@@ -100,20 +100,18 @@ func ZoneName(file string) string {
 // Parse reads one zone file's content. The zone is nil only when the file
 // is not a YAML mapping at all.
 func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	root, docProbs, err := readYAML(src)
+	if err != nil {
 		return nil, model.Problems{{File: file, Line: errorLine(err), Name: zone, Reason: yamlReason(err)}}
 	}
 	z := &model.Zone{Name: zone, File: file}
-	if len(doc.Content) == 0 {
+	if root == nil {
 		return z, nil // an empty file is an empty zone
 	}
-	conv := &converter{}
-	root := conv.convert(doc.Content[0])
 	if root.Kind != model.KindMap {
 		return nil, model.Problems{{File: file, Line: root.Line, Name: zone, Reason: "a zone file must map record names to records"}}
 	}
-	probs := model.Problems(conv.probs)
+	probs := model.Problems(docProbs)
 	for i := range probs {
 		probs[i].Name = zone
 	}
@@ -131,6 +129,23 @@ func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
 		probs[i].File = file
 	}
 	return z, probs
+}
+
+// readYAML reads a zone file's document: by the fast reader when the file
+// is in its subset, else by yaml.v3. root is nil for an empty document.
+func readYAML(src []byte) (root *model.Data, probs []model.Problem, err error) {
+	if d, p, ok := readFast(src); ok {
+		return d, p, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil, nil
+	}
+	conv := &converter{}
+	return conv.convert(doc.Content[0]), conv.probs, nil
 }
 
 func recordsAt(d *model.Data) []*model.Data {
