@@ -18,6 +18,11 @@ func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 	if err != nil {
 		return nil, err
 	}
+	return st.zone(zone), nil
+}
+
+// zone is the transferred state as a zone of static records.
+func (st *state) zone(zone string) *model.Zone {
 	z := &model.Zone{Name: zone}
 	for _, r := range st.records() {
 		s := r.Sets[0]
@@ -27,5 +32,5 @@ func (p *Provider) Dump(ctx context.Context, zone string) (*model.Zone, error) {
 		}
 		z.Records = append(z.Records, &model.Record{Zone: zone, Name: name, Type: model.RRType(s.Type), TTL: s.TTL, Values: s.Values})
 	}
-	return z, nil
+	return z
 }

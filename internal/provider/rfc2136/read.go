@@ -49,12 +49,17 @@ func (p *Provider) read(ctx context.Context, zone string) (*state, error) {
 	if st.serial == 0 {
 		return nil, fmt.Errorf("transferring %s from %s: no SOA came back: is the server authoritative for the zone?", zone, p.opts.Server)
 	}
+	st.finish()
+	return st, nil
+}
+
+// finish sorts each set's values and drops repeated ones.
+func (st *state) finish() {
 	for k, s := range st.sets {
 		slices.Sort(s.Values)
 		s.Values = slices.Compact(s.Values)
 		st.sets[k] = s
 	}
-	return st, nil
 }
 
 func (p *Provider) dial(ctx context.Context) (*dns.Conn, error) {
