@@ -1,6 +1,7 @@
 package zonefile
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -13,11 +14,34 @@ import (
 // a zone file must not have: duplicate keys.
 type converter struct {
 	probs []model.Problem
+	// expanded counts the nodes copied in by aliases, which a few lines of
+	// YAML can make exponential ("billion laughs").
+	expanded  int
+	inAlias   int
+	exhausted bool
 }
 
+// maxExpanded bounds the nodes aliases may copy in: far more than sharing
+// pools between records needs, far less than exhausts memory.
+const maxExpanded = 1_000_000
+
 func (c *converter) convert(n *yaml.Node) *model.Data {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		c.inAlias++
+		defer func() { c.inAlias-- }()
+		for n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+	}
+	if c.inAlias > 0 {
+		if c.expanded++; c.expanded > maxExpanded {
+			if !c.exhausted {
+				c.exhausted = true
+				c.probs = append(c.probs, model.Problem{Line: n.Line,
+					Reason: fmt.Sprintf("aliases expand to more than %d nodes", maxExpanded)})
+			}
+			return &model.Data{Line: n.Line}
+		}
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		return c.convert(n.Content[0])

@@ -30,6 +30,18 @@ type fastReader struct {
 	i     int
 	probs []model.Problem
 	slab  []model.Data // nodes are cut from it, a few hundred at a time
+	depth int
+}
+
+// maxDepth bounds the fast reader's nesting; deeper documents are left to
+// yaml.v3, which refuses nesting past 10,000.
+const maxDepth = 100
+
+func (r *fastReader) enter() error {
+	if r.depth++; r.depth > maxDepth {
+		return errSlow
+	}
+	return nil
 }
 
 // node returns a new zeroed node. A file's nodes become garbage together,
@@ -103,6 +115,10 @@ func (r *fastReader) addLine(no int, s string) bool {
 
 // block reads the block node at the current line, indented by indent.
 func (r *fastReader) block(indent int) (*model.Data, error) {
+	if err := r.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { r.depth-- }()
 	if isEntry(r.lines[r.i].text) {
 		return r.sequence(indent)
 	}

@@ -34,9 +34,14 @@ func (f *flow) node(inFlow bool) (*model.Data, error) {
 		return nil, errSlow
 	}
 	switch f.s[f.pos] {
-	case '[':
-		return f.list()
-	case '{':
+	case '[', '{':
+		if err := f.r.enter(); err != nil {
+			return nil, err
+		}
+		defer func() { f.r.depth-- }()
+		if f.s[f.pos] == '[' {
+			return f.list()
+		}
 		return f.mapping()
 	}
 	text, isQuoted, err := f.scalar(inFlow)

@@ -25,6 +25,11 @@ import (
 // Ext is the file extension of a zone file.
 const Ext = ".yaml"
 
+// MaxFileSize bounds a zone file: about 2.5 million records, which load in
+// about 3.5 GiB. A larger file is refused with a problem before it is
+// read, so that no file can exhaust the server's memory.
+const MaxFileSize = 256 << 20
+
 // LoadDir reads every zone file in dir. The error is for I/O failures only;
 // invalid content comes back as problems.
 func LoadDir(dir string) ([]*model.Zone, model.Problems, error) {
@@ -70,13 +75,7 @@ func parseAll(dir string, names []string, results []parsed) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				path := filepath.Join(dir, names[i])
-				src, err := os.ReadFile(path)
-				if err != nil {
-					results[i].err = fmt.Errorf("reading zone file: %w", err)
-					continue
-				}
-				results[i].zone, results[i].probs = Parse(path, ZoneName(names[i]), src)
+				results[i] = parseFile(filepath.Join(dir, names[i]))
 			}
 		}()
 	}
@@ -85,6 +84,23 @@ func parseAll(dir string, names []string, results []parsed) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+func parseFile(path string) parsed {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return parsed{err: fmt.Errorf("reading zone file: %w", err)}
+	}
+	if fi.Size() > MaxFileSize {
+		return parsed{probs: model.Problems{{File: path, Name: ZoneName(path),
+			Reason: fmt.Sprintf("zone file is %d MiB; zone files are read up to %d MiB (serve a zone this large from the store)", fi.Size()>>20, MaxFileSize>>20)}}}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return parsed{err: fmt.Errorf("reading zone file: %w", err)}
+	}
+	z, probs := Parse(path, ZoneName(path), src)
+	return parsed{zone: z, probs: probs}
 }
 
 // ZoneName derives a zone's name from its file name: "example.com.yaml"
