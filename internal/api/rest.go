@@ -87,9 +87,26 @@ func (rest *Rest) serve(write bool, h handler) http.HandlerFunc {
 			writeJSON(w, p.status, p.body)
 			return
 		}
+		if p := storeProblem(err); p != nil {
+			rest.log().Warn("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			writeJSON(w, p.status, p.body)
+			return
+		}
 		rest.log().Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"detail": "internal error; see the server log"})
 	}
+}
+
+// storeProblem answers the store's failures that are nobody's fault in the
+// request: nothing was written, and the client may retry.
+func storeProblem(err error) *problem {
+	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		return &problem{http.StatusServiceUnavailable, map[string]string{"detail": "the store is unavailable: nothing was written; retry later"}}
+	case errors.Is(err, store.ErrFull):
+		return &problem{http.StatusInsufficientStorage, map[string]string{"detail": "the store's disk is full: nothing was written; free space and retry"}}
+	}
+	return nil
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing

@@ -9,8 +9,16 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// classify maps the databases' constraint errors onto ErrConflict
-// (uniqueness) and ErrNotFound (a reference to a missing row).
+// ErrUnavailable is a transaction that could not start: the database does
+// not answer.
+var ErrUnavailable = errors.New("the store is unavailable")
+
+// ErrFull is a write refused because the database's disk is full; the
+// transaction was rolled back.
+var ErrFull = errors.New("the store's disk is full")
+
+// classify maps the databases' errors onto ErrConflict (uniqueness),
+// ErrNotFound (a reference to a missing row) and ErrFull (no space left).
 func classify(err error) error {
 	if err == nil {
 		return nil
@@ -22,10 +30,16 @@ func classify(err error) error {
 			return fmt.Errorf("%w: %s", ErrConflict, pgErr.Detail)
 		case "23503":
 			return fmt.Errorf("%w: %s", ErrNotFound, pgErr.Detail)
+		case "53100":
+			return fmt.Errorf("%w: %s", ErrFull, pgErr.Message)
 		}
 	}
 	var sqErr *msqlite.Error
 	if errors.As(err, &sqErr) {
+		switch sqErr.Code() & 0xff {
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%w: %s", ErrFull, sqErr.Error())
+		}
 		switch sqErr.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %s", ErrConflict, sqErr.Error())

@@ -37,7 +37,10 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 	}
 	sqlTx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		if c := classify(err); errors.Is(c, ErrFull) {
+			return c
+		}
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	tx := &Tx{tx: sqlTx, dialect: s.dialect}
 	if err := fn(tx); err != nil {
@@ -45,7 +48,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("commit: %w", classify(err))
 	}
 	return nil
 }
