@@ -65,8 +65,8 @@ func (f *flow) scalar(inFlow bool) (text string, isQuoted bool, err error) {
 	return p, false, err
 }
 
-// plain reads a plain scalar up to the end of the line, a comment, or in
-// flow context a flow indicator or ": ".
+// plain reads a plain scalar up to the end of the line, a comment, ": ",
+// or in flow context one of ",?[]{}", as yaml.v3's scanner does.
 func (f *flow) plain(inFlow bool) (string, error) {
 	rest := f.s[f.pos:]
 	if !plainStart(rest) {
@@ -79,14 +79,14 @@ func (f *flow) plain(inFlow bool) (string, error) {
 			end = i
 			break
 		}
-		if c == ':' && (i+1 == len(rest) || rest[i+1] == ' ' || (inFlow && strings.IndexByte(",[]{}", rest[i+1]) >= 0)) {
+		if c == ':' && (i+1 == len(rest) || rest[i+1] == ' ') {
 			if !inFlow {
 				return "", errSlow // "a: b" is not a value here
 			}
 			end = i
 			break
 		}
-		if inFlow && strings.IndexByte(",[]{}", c) >= 0 {
+		if inFlow && strings.IndexByte(",?[]{}", c) >= 0 {
 			end = i
 			break
 		}
