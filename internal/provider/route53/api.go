@@ -60,6 +60,7 @@ type client struct {
 type checkList struct {
 	owned []types.HealthCheck
 	all   map[string]*types.HealthCheckConfig
+	byRef map[string]string // CallerReference -> id
 }
 
 func newClient(api API, rps float64, attempts int, backoff time.Duration) *client {

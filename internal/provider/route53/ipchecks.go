@@ -52,22 +52,49 @@ func (p *Provider) EnsureIPCheck(ctx context.Context, refs IPCheckStore, addr ne
 		}
 		ref = "" // deleted out of band, or replaced
 	}
-	if ref == "" {
-		ref = "signpost " + randomHex(32)
-		if err := refs.PutIPCheck(ctx, addr, ref, ""); err != nil {
-			return "", "", fmt.Errorf("keeping the reference of %s's check: %w", addr, err)
+	if ref != "" {
+		if id, err := p.recoverIPCheck(ctx, ref, cfg); id != "" || err != nil {
+			if err == nil {
+				err = refs.PutIPCheck(ctx, addr, ref, id)
+			}
+			return id, replaced, err
 		}
+	}
+	id, err = p.createIPCheck(ctx, refs, addr, cfg)
+	return id, replaced, err
+}
+
+// recoverIPCheck finds the check a crash left made but not kept: the one
+// with CallerReference ref, if it does what cfg asks. Route53 itself
+// would hand it back on a create with the same reference; emulators
+// (moto) make a second one, so it is looked up first.
+func (p *Provider) recoverIPCheck(ctx context.Context, ref string, cfg *types.HealthCheckConfig) (string, error) {
+	l, err := p.checkList(ctx)
+	if err != nil {
+		return "", err
+	}
+	if id, ok := l.byRef[ref]; ok && sameIPCheck(l.all[id], cfg) {
+		return id, nil
+	}
+	return "", nil
+}
+
+// createIPCheck creates addr's check under a new reference, kept first.
+func (p *Provider) createIPCheck(ctx context.Context, refs IPCheckStore, addr netip.Addr, cfg *types.HealthCheckConfig) (string, error) {
+	ref := "signpost " + randomHex(32)
+	if err := refs.PutIPCheck(ctx, addr, ref, ""); err != nil {
+		return "", fmt.Errorf("keeping the reference of %s's check: %w", addr, err)
 	}
 	out, err := call(ctx, p.c, "CreateHealthCheck", p.c.api.CreateHealthCheck,
 		&route53.CreateHealthCheckInput{CallerReference: aws.String(ref), HealthCheckConfig: cfg})
 	if err != nil {
-		return "", "", fmt.Errorf("creating the health check of %s: %w", addr, err)
+		return "", fmt.Errorf("creating the health check of %s: %w", addr, err)
 	}
-	id = aws.ToString(out.HealthCheck.Id)
+	id := aws.ToString(out.HealthCheck.Id)
 	if err := refs.PutIPCheck(ctx, addr, ref, id); err != nil {
-		return "", "", fmt.Errorf("keeping the id of %s's check: %w", addr, err)
+		return "", fmt.Errorf("keeping the id of %s's check: %w", addr, err)
 	}
-	return id, replaced, nil
+	return id, nil
 }
 
 // sameIPCheck reports whether an existing check does what cfg asks. What

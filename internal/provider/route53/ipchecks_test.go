@@ -3,11 +3,14 @@ package route53_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsr53 "github.com/aws/aws-sdk-go-v2/service/route53"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/provider/route53"
@@ -104,5 +107,41 @@ func TestZincChecksCompareWithAWSDefaults(t *testing.T) {
 	refs := &memChecks{refs: map[netip.Addr]string{ip: "zinc-uuid"}, ids: map[netip.Addr]string{ip: aws.ToString(out.HealthCheck.Id)}}
 	if id, replaced, err := p.EnsureIPCheck(ctx, refs, ip, cfg); err != nil || id != aws.ToString(out.HealthCheck.Id) || replaced != "" {
 		t.Errorf("zinc's check was not taken as is: %q replacing %q, %v", id, replaced, err)
+	}
+}
+
+// TestEnsureIPCheckAfterCrashOnMoto: the crash between making a check and
+// keeping its id, against the emulator, which (unlike Route53) makes a
+// second check for a repeated CallerReference: the retry must find the
+// first one and make none.
+func TestEnsureIPCheckAfterCrashOnMoto(t *testing.T) {
+	ctx := context.Background()
+	c := motoClient(t)
+	p := newProvider(c)
+	ip := netip.MustParseAddr(fmt.Sprintf("127.%d.%d.%d", 120+rand.IntN(100), rand.IntN(250), 1+rand.IntN(250)))
+	cfg, _, err := route53.ZincCheckConfig(ip, model.Healthcheck{Protocol: "HTTP", Port: 80, Path: "/status"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := &memChecks{refs: map[netip.Addr]string{}, ids: map[netip.Addr]string{}, failPuts: 1}
+	if _, _, err := p.EnsureIPCheck(ctx, refs, ip, cfg); err == nil {
+		t.Fatal("the injected crash did not happen")
+	}
+	id, _, err := p.EnsureIPCheck(ctx, refs, ip, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.ListHealthChecks(ctx, &awsr53.ListHealthChecksInput{MaxItems: aws.Int32(1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range out.HealthChecks {
+		if aws.ToString(h.HealthCheckConfig.IPAddress) == ip.String() {
+			ids = append(ids, aws.ToString(h.Id))
+		}
+	}
+	if len(ids) != 1 || ids[0] != id {
+		t.Fatalf("checks of %s: %v, want only %s", ip, ids, id)
 	}
 }

@@ -201,22 +201,33 @@ func (p *Provider) listRRSets(ctx context.Context, zoneID string) ([]RRSet, erro
 // which zone files' dynamic records own, and the config of all of them by
 // id, for store zones' IP checks to be found by the id the store keeps.
 func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, map[string]*types.HealthCheckConfig, error) {
+	l, err := p.checkList(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l.owned, l.all, nil
+}
+
+// checkList lists the account's health checks, once per pass.
+func (p *Provider) checkList(ctx context.Context) (*checkList, error) {
 	p.c.mu.Lock()
 	kept, passing := p.c.checks, p.passing
 	p.c.mu.Unlock()
 	if kept != nil && passing {
-		return kept.owned, kept.all, nil
+		return kept, nil
 	}
 	in := &route53.ListHealthChecksInput{MaxItems: aws.Int32(1000)}
-	l := &checkList{all: map[string]*types.HealthCheckConfig{}}
+	l := &checkList{all: map[string]*types.HealthCheckConfig{}, byRef: map[string]string{}}
 	for {
 		page, err := call(ctx, p.c, "ListHealthChecks", p.c.api.ListHealthChecks, in)
 		if err != nil {
-			return nil, nil, fmt.Errorf("listing health checks: %w", err)
+			return nil, fmt.Errorf("listing health checks: %w", err)
 		}
 		for _, hc := range page.HealthChecks {
 			l.all[aws.ToString(hc.Id)] = hc.HealthCheckConfig
-			if ref := aws.ToString(hc.CallerReference); len(ref) > 4 && ref[4] == ':' {
+			ref := aws.ToString(hc.CallerReference)
+			l.byRef[ref] = aws.ToString(hc.Id)
+			if len(ref) > 4 && ref[4] == ':' {
 				l.owned = append(l.owned, hc)
 			}
 		}
@@ -230,7 +241,7 @@ func (p *Provider) listChecks(ctx context.Context) ([]types.HealthCheck, map[str
 		p.c.checks = l
 	}
 	p.c.mu.Unlock()
-	return l.owned, l.all, nil
+	return l, nil
 }
 
 // StartPass implements provider.Passer: until EndPass, the account's
