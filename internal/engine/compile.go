@@ -144,9 +144,7 @@ func (t *Table) gather(order []*zone) int {
 				tg.Check = u.Check
 				live++
 			}
-			for _, r := range u.Records {
-				tg.Merge(u.Check, r)
-			}
+			tg.MergeAll(u.Check, u.Records)
 		}
 	}
 	return live

@@ -20,7 +20,7 @@ import (
 func (r *Reconciler) RunOnce(ctx context.Context, targets []provider.Target) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.opts.Health != nil {
+	if r.opts.Health != nil && len(targets) > 0 { // the view costs a walk of every target
 		ctx = provider.WithHealth(ctx, r.opts.Health())
 	}
 	start := r.opts.Now()

@@ -148,7 +148,9 @@ func (r *Reconciler) Run(ctx context.Context, interval time.Duration, targets fu
 			next = r.opts.After(interval)
 		case <-pokes:
 			gather(ctx, pokes, r.opts.After(pokeGather))
-			_ = r.RunOnce(ctx, followers(targets()))
+			if f := followers(targets()); len(f) > 0 {
+				_ = r.RunOnce(ctx, f)
+			}
 		}
 	}
 }

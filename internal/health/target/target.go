@@ -33,9 +33,16 @@ func New(fqdn, address string, hc, def model.Healthcheck) Target {
 // Merge adds another record's use of the same target: the target takes
 // the strictest timing of both, and the record's label once.
 func (t *Target) Merge(hc model.Healthcheck, record string) {
+	t.MergeAll(hc, []string{record})
+}
+
+// MergeAll is Merge for several records that use the target with hc.
+func (t *Target) MergeAll(hc model.Healthcheck, records []string) {
 	t.Check = strictest(t.Check, hc)
-	if len(t.Records) == 0 || t.Records[len(t.Records)-1] != record {
-		t.Records = append(t.Records, record)
+	for _, r := range records {
+		if len(t.Records) == 0 || t.Records[len(t.Records)-1] != r {
+			t.Records = append(t.Records, r)
+		}
 	}
 }
 

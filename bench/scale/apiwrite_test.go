@@ -1,0 +1,225 @@
+package scale
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/signpost-dns/signpost/bench/scale/zonegen"
+	"github.com/signpost-dns/signpost/internal/health"
+	"github.com/signpost-dns/signpost/internal/model"
+	"github.com/signpost-dns/signpost/internal/server"
+	"github.com/signpost-dns/signpost/internal/store"
+)
+
+const (
+	storeZones      = 1000
+	recordsPerStore = 100 // 100,000 policy records in all
+)
+
+// BenchmarkAPIWriteAtScale serves 1,000,000 zone-file records and 100,000
+// policy records (1,000 store zones, 1,000 policies of 2 IPs each), then
+// changes one static record of one store zone through the REST API, and
+// measures how long until DNS answers the new value and how much CPU the
+// process spent on it beyond its idle rate.
+func BenchmarkAPIWriteAtScale(b *testing.B) {
+	dir := b.TempDir()
+	zonesDir := filepath.Join(dir, "zones")
+	if err := os.Mkdir(zonesDir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := zonegen.Write(zonesDir, zones, recordsPerZone, zonegen.Realistic); err != nil {
+		b.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "signpost.yaml")
+	if err := os.WriteFile(cfg, []byte("dns:\n  listen: [127.0.0.1:0]\nhttp:\n  listen: 127.0.0.1:0\nzones:\n  directory: zones\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := server.EnsureStore(ctx, cfg); err != nil {
+		b.Fatal(err)
+	}
+	zoneID := fillStore(b, filepath.Join(dir, "signpost.db"))
+	token, err := server.CreateToken(ctx, cfg, "bench", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := server.Load(ctx, cfg, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	up := func(context.Context, *health.Target) (string, error) { return "up", nil }
+	srv, err := server.New(server.Options{Probe: up}, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(rctx) }()
+	defer func() { cancel(); <-done }()
+	for len(srv.DNSAddrs()) == 0 || srv.HTTPAddr() == "" {
+		time.Sleep(10 * time.Millisecond)
+	}
+	dnsAddr, base := srv.DNSAddrs()[0].String(), "http://"+srv.HTTPAddr()
+	recID := recordID(b, base, token, zoneID)
+	time.Sleep(2 * time.Second) // let the start's garbage and first health rounds settle
+	idle := cpuOver(time.Second, func() { time.Sleep(time.Second) })
+
+	var lat, cpu []float64
+	for i := 0; b.Loop(); i++ {
+		want := fmt.Sprintf("127.9.%d.%d", i/250%250, i%250+1)
+		var took time.Duration
+		used := cpuOver(0, func() {
+			start := time.Now()
+			patch(b, base, token, zoneID, recID, want)
+			for !slices.Equal(queryA(dnsAddr, "static.s0000.test."), []string{want}) {
+				if time.Since(start) > 10*time.Second {
+					b.Fatalf("the write never reached the answers")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			took = time.Since(start)
+		})
+		lat = append(lat, took.Seconds()*1000)
+		cpu = append(cpu, (used-idle*took.Seconds())*1000)
+	}
+	slices.Sort(lat)
+	slices.Sort(cpu)
+	b.ReportMetric(lat[len(lat)/2], "median-ms-to-answer")
+	b.ReportMetric(lat[len(lat)-1], "max-ms-to-answer")
+	b.ReportMetric(cpu[len(cpu)/2], "median-cpu-ms")
+	b.ReportMetric(cpu[len(cpu)-1], "max-cpu-ms")
+	b.ReportMetric(idle*1000, "idle-cpu-ms/s")
+}
+
+// fillStore writes the store zones and policies; it returns the first
+// zone's id.
+func fillStore(b *testing.B, path string) string {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var first string
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		for i := range storeZones {
+			a := netip.AddrFrom4([4]byte{127, 8, byte(i / 250), byte(i%250 + 1)})
+			c := netip.AddrFrom4([4]byte{127, 10, byte(i / 250), byte(i%250 + 1)})
+			p := &model.Policy{Name: fmt.Sprintf("p%d", i), Routing: model.RoutingWeighted, TTL: 30, Members: []model.Member{
+				{IP: a, Region: "us-east-1", Weight: 10, Enabled: true}, {IP: c, Region: "us-east-1", Weight: 10, Enabled: true}}}
+			for _, ip := range []netip.Addr{a, c} {
+				if err := tx.CreateIP(ctx, &model.IP{Address: ip, Enabled: true}); err != nil {
+					return err
+				}
+			}
+			if err := tx.CreatePolicy(ctx, p); err != nil {
+				return err
+			}
+			z := &store.Zone{Root: fmt.Sprintf("s%04d.test.", i)}
+			if err := tx.CreateZone(ctx, z); err != nil {
+				return err
+			}
+			if first == "" {
+				first = z.ID
+				if err := tx.CreateRecord(ctx, &store.Record{ZoneID: z.ID, Name: "static", Type: "A", TTL: 60, Values: []string{"127.9.255.1"}}); err != nil {
+					return err
+				}
+			}
+			for j := range recordsPerStore {
+				if err := tx.CreateRecord(ctx, &store.Record{ZoneID: z.ID, Name: fmt.Sprintf("w%d", j), Type: "POLICY_ROUTED", TTL: 30, Values: []string{p.ID}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return first
+}
+
+func recordID(b *testing.B, base, token, zoneID string) string {
+	var recs []struct{ ID, Name string }
+	call(b, "GET", base+"/api/v1/zones/"+zoneID+"/records", token, nil, &recs)
+	for _, r := range recs {
+		if r.Name == "static" {
+			return r.ID
+		}
+	}
+	b.Fatal("no static record")
+	return ""
+}
+
+func patch(b *testing.B, base, token, zoneID, recID, value string) {
+	call(b, "PATCH", base+"/api/v1/zones/"+zoneID+"/records/"+recID, token, map[string]any{"values": []string{value}}, nil)
+}
+
+func call(b *testing.B, method, url, token string, body, out any) {
+	var rd bytes.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		rd = *bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, url, &rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		b.Fatalf("%s %s: HTTP %d", method, url, resp.StatusCode)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func queryA(addr, name string) []string {
+	m := new(dns.Msg)
+	m.SetQuestion(name, dns.TypeA)
+	r, err := dns.Exchange(m, addr)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, rr := range r.Answer {
+		if a, ok := rr.(*dns.A); ok {
+			out = append(out, a.A.String())
+		}
+	}
+	return out
+}
+
+// cpuOver returns the process's CPU seconds spent in fn; with d > 0, the
+// rate per second over d.
+func cpuOver(d time.Duration, fn func()) float64 {
+	cpuNow := func() float64 {
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+	}
+	start := cpuNow()
+	fn()
+	used := cpuNow() - start
+	if d > 0 {
+		return used / d.Seconds()
+	}
+	return used
+}
