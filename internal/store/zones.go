@@ -95,7 +95,7 @@ func (t *Tx) DeletedZones(ctx context.Context) ([]*Zone, error) {
 
 // zoneColumns reads a zone as dirty when it or one of its records is; the
 // records are found once for all zones through the index on dirty (a
-// range, "> ”"), not by a scan of each zone's records.
+// range scan for non-empty tokens), not by a scan of each zone's records.
 const zoneColumns = `id, root, targets, dirty <> '' OR id IN (SELECT zone_id FROM records WHERE dirty > ''), push_error, deleted, name_servers, dirty`
 
 // Zone reads one zone.
