@@ -22,8 +22,13 @@ var srvName = regexp.MustCompile(`^(\*|_[^.]+)\.[^.]+`)
 // it has errors and is not lenient, or it is ignored or of a type signpost
 // skips. Problems carry lines but no file; the caller adds it.
 func ParseRecord(zone, name string, d *Data) (*Record, Problems) {
-	rec := &Record{Zone: zone, Name: name, TTL: DefaultTTL, Line: d.Line}
 	rs := &reasons{}
+	if enc, err := IDNA(name); err != nil {
+		rs.add(d.Line, "%v", err)
+	} else {
+		name = enc
+	}
+	rec := &Record{Zone: zone, Name: name, TTL: DefaultTTL, Line: d.Line}
 	checkName(zone, name, d.Line, rs)
 	if d.Kind != KindMap {
 		rs.add(d.Line, "record must be a dict with a type")

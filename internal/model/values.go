@@ -59,6 +59,10 @@ func ValidateValue(typ RRType, d *Data) (string, []string) {
 		if v == "" {
 			return "", []string{"missing value"}
 		}
+		v, err := IDNA(v)
+		if err != nil {
+			return "", []string{err.Error()}
+		}
 		if r := checkFQDN(typ, "value", v); r != "" {
 			return "", []string{r}
 		}
@@ -199,6 +203,10 @@ func fieldValue(typ RRType, f field, v *Data) (string, string) {
 		}
 		if s == "" || !v.IsScalar() {
 			return "", "missing " + f.name
+		}
+		s, err := IDNA(s)
+		if err != nil {
+			return "", err.Error()
 		}
 		return s, checkFQDN(typ, f.name, s)
 	case fHex:

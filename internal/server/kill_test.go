@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsr53 "github.com/aws/aws-sdk-go-v2/service/route53"
 
+	"github.com/signpost-dns/signpost/internal/provider/rfc2136/rfc2136test"
 	"github.com/signpost-dns/signpost/internal/server"
 	"github.com/signpost-dns/signpost/internal/server/servertest"
 )
@@ -207,4 +208,48 @@ func checkIDsOf(t *testing.T, c *awsr53.Client, root string) []string {
 		}
 	}
 	return out
+}
+
+// TestKillDuringRFC2136Push kills a serving node with SIGKILL while it is
+// pushing a zone of 30,000 records to a real BIND in UPDATE messages: the
+// next start converges, and BIND then holds exactly the zone file's
+// records (a transfer and a plan find nothing to change).
+func TestKillDuringRFC2136Push(t *testing.T) {
+	ns := rfc2136test.StartBIND(t, "example.com.")
+	t.Setenv("TEST_TSIG", ns.Key.Secret)
+	var zone strings.Builder
+	const n = 30000
+	for i := range n {
+		fmt.Fprintf(&zone, "h%d:\n  type: A\n  value: 127.6.%d.%d\n", i, i/250, i%250+1)
+	}
+	cfg := servertest.Workspace(t, zone.String(), fmt.Sprintf("zones:\n  targets: [ns1]\nproviders:\n  ns1:\n    type: rfc2136\n    server: %s\n"+
+		"    tsig: {name: %s, algorithm: hmac-sha256, secret: env/TEST_TSIG}\nreconcile: {interval: 200ms}\n", ns.Addr, ns.Key.Name))
+	first := child(t, cfg)
+	// Killed once BIND has some of the records and not yet all.
+	servertest.WaitFor(t, 30*time.Second, "a push under way", func() bool {
+		got := servertest.QueryA(ns.Addr, "h100.example.com.")
+		last := servertest.QueryA(ns.Addr, fmt.Sprintf("h%d.example.com.", n-1))
+		return len(got) == 1 && len(last) == 0
+	})
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	if got := servertest.QueryA(ns.Addr, fmt.Sprintf("h%d.example.com.", n-1)); len(got) != 0 {
+		t.Fatal("the push had finished before the kill")
+	}
+
+	child(t, cfg)
+	servertest.WaitFor(t, 60*time.Second, "the last record on BIND", func() bool {
+		return slices.Equal(servertest.QueryA(ns.Addr, fmt.Sprintf("h%d.example.com.", n-1)), []string{fmt.Sprintf("127.6.%d.%d", (n-1)/250, (n-1)%250+1)})
+	})
+	st, err := server.Load(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	servertest.WaitFor(t, 30*time.Second, "a plan with nothing to change", func() bool {
+		p, err := ns.Provider(t).Plan(context.Background(), st.Zones[0])
+		return err == nil && len(p.Changes) == 0
+	})
 }

@@ -105,10 +105,15 @@ func parseFile(path string) parsed {
 
 // ZoneName derives a zone's name from its file name: "example.com.yaml"
 // holds "example.com.".
+// A UTF-8 file name is the zone's IDNA form ("café.test.yaml" holds
+// "xn--caf-dma.test."), as octoDNS names it.
 func ZoneName(file string) string {
 	name := strings.ToLower(strings.TrimSuffix(filepath.Base(file), Ext))
 	if !strings.HasSuffix(name, ".") {
 		name += "."
+	}
+	if enc, err := model.IDNA(name); err == nil {
+		name = enc // an invalid one fails as a zone name, later
 	}
 	return name
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package zonefile_test
+
+const raceEnabled = true
