@@ -10,8 +10,10 @@ import (
 
 // The fast reader reads the subset of YAML that zone files are written in —
 // block mappings and sequences, one-line flow collections, plain and quoted
-// one-line scalars, comments — straight into model.Data, about thirty times
-// faster than building yaml.v3's node tree. Anything outside the subset
+// one-line scalars, comments — straight into model.Data: 3-4 times faster
+// than yaml.v3 and the converter, with a sixth of the allocations
+// (BenchmarkReadYAML), and far less garbage for the collector to chase
+// through a large load. Anything outside the subset
 // (anchors, tags, block or multi-line scalars, tabs, non-ASCII bytes, and
 // every syntax error) makes it give up, and the file is read by yaml.v3
 // instead; FuzzFastReader checks that whatever it accepts, it reads exactly
