@@ -131,15 +131,22 @@ func TestEnsureIPCheckAfterCrashOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := c.ListHealthChecks(ctx, &awsr53.ListHealthChecksInput{MaxItems: aws.Int32(1000)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, h := range out.HealthChecks {
-		if aws.ToString(h.HealthCheckConfig.IPAddress) == ip.String() {
-			ids = append(ids, aws.ToString(h.Id))
+	in := &awsr53.ListHealthChecksInput{MaxItems: aws.Int32(1000)}
+	for {
+		out, err := c.ListHealthChecks(ctx, in)
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, h := range out.HealthChecks {
+			if aws.ToString(h.HealthCheckConfig.IPAddress) == ip.String() {
+				ids = append(ids, aws.ToString(h.Id))
+			}
+		}
+		if !out.IsTruncated {
+			break
+		}
+		in.Marker = out.NextMarker
 	}
 	if len(ids) != 1 || ids[0] != id {
 		t.Fatalf("checks of %s: %v, want only %s", ip, ids, id)
