@@ -33,6 +33,8 @@ type fastReader struct {
 	probs []model.Problem
 	slab  []model.Data // nodes are cut from it, a few hundred at a time
 	depth int
+	// started is set by a leading "---"; another is a second document.
+	started bool
 }
 
 // maxDepth bounds the fast reader's nesting; deeper documents are left to
@@ -106,9 +108,10 @@ func (r *fastReader) addLine(no int, s string) bool {
 		return true
 	}
 	if indent == 0 && (strings.HasPrefix(text, "---") || strings.HasPrefix(text, "...") || text[0] == '%') {
-		if text != "---" || len(r.lines) > 0 {
-			return false
+		if text != "---" || len(r.lines) > 0 || r.started {
+			return false // a second document, or a directive
 		}
+		r.started = true
 		return true
 	}
 	r.lines = append(r.lines, fastLine{no: no, indent: indent, text: text})
