@@ -14,12 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"github.com/signpost-dns/signpost/bench/scale/zonegen"
 	"github.com/signpost-dns/signpost/internal/health"
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/server"
+	"github.com/signpost-dns/signpost/internal/server/servertest"
 	"github.com/signpost-dns/signpost/internal/store"
 )
 
@@ -83,7 +82,7 @@ func BenchmarkAPIWriteAtScale(b *testing.B) {
 		used := cpuOver(0, func() {
 			start := time.Now()
 			patch(b, base, token, zoneID, recID, want)
-			for !slices.Equal(queryA(dnsAddr, "static.s0000.test."), []string{want}) {
+			for !slices.Equal(servertest.QueryA(dnsAddr, "static.s0000.test."), []string{want}) {
 				if time.Since(start) > 10*time.Second {
 					b.Fatalf("the write never reached the answers")
 				}
@@ -189,22 +188,6 @@ func call(b *testing.B, method, url, token string, body, out any) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func queryA(addr, name string) []string {
-	m := new(dns.Msg)
-	m.SetQuestion(name, dns.TypeA)
-	r, err := dns.Exchange(m, addr)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, rr := range r.Answer {
-		if a, ok := rr.(*dns.A); ok {
-			out = append(out, a.A.String())
-		}
-	}
-	return out
 }
 
 // cpuOver returns the process's CPU seconds spent in fn; with d > 0, the
