@@ -21,4 +21,9 @@ export SIGNPOST_TEST_MYSQL
 echo "mariadb: $SIGNPOST_TEST_MYSQL"
 # The RFC 2136 provider's tests start real BIND and Knot servers.
 bash scripts/install-dns-servers.sh
+# contrib/'s test scrapes a node with a real Prometheus; the completion
+# test checks the zsh script with zsh.
+bash scripts/install-tools.sh
+SIGNPOST_TEST_PROMETHEUS=$(command -v prometheus)
+export SIGNPOST_TEST_PROMETHEUS
 go test -race -count=1 "$@" ./...

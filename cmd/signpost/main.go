@@ -31,7 +31,8 @@ Usage:
   signpost import zinc --config FILE --from DSN [--target PROVIDER]
                                            read a zinc database into the store
   signpost agent    --config agent.yaml    keep this server in a round-robin name, take dead peers out
-  signpost version                         print the version
+  signpost version [--verbose]             print the version (and the licence notices)
+  signpost completion bash|zsh             print a shell completion script
 
 Run 'signpost COMMAND --help' for a command's flags.
 `
@@ -43,30 +44,37 @@ func main() {
 	os.Exit(code)
 }
 
+type command func(context.Context, []string, io.Writer, io.Writer) int
+
+// commands maps each command's name to its function.
+func commands() map[string]command {
+	return map[string]command{
+		"serve":      cmdServe,
+		"validate":   cmdValidate,
+		"query":      cmdQuery,
+		"plan":       cmdPlan,
+		"apply":      cmdApply,
+		"dump":       cmdDump,
+		"token":      cmdToken,
+		"import":     cmdImport,
+		"agent":      cmdAgent,
+		"version":    cmdVersion,
+		"completion": cmdCompletion,
+	}
+}
+
 // run executes one command and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
-		"serve":    cmdServe,
-		"validate": cmdValidate,
-		"query":    cmdQuery,
-		"plan":     cmdPlan,
-		"apply":    cmdApply,
-		"dump":     cmdDump,
-		"token":    cmdToken,
-		"import":   cmdImport,
-		"agent":    cmdAgent,
-		"version":  cmdVersion,
-	}
 	switch args[0] {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	cmd, ok := cmds[args[0]]
+	cmd, ok := commands()[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "signpost: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -2,20 +2,24 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
-	"runtime"
-	"runtime/debug"
+
+	"github.com/signpost-dns/signpost"
+	"github.com/signpost-dns/signpost/internal/buildinfo"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-func cmdVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
-	v := version
-	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
+func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	verbose := fs.Bool("verbose", false, "also print the licence and the embedded data's attributions")
+	if err := fs.Parse(args); err != nil {
+		return 2
 	}
-	fmt.Fprintf(stdout, "signpost %s (%s, %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(stdout, buildinfo.Read())
+	if *verbose {
+		fmt.Fprintf(stdout, "\n%s", signpost.Notice)
+	}
 	return 0
 }

@@ -33,6 +33,7 @@ type Config struct {
 	Store       Store               `yaml:"store"`
 	Regions     map[string]Region   `yaml:"regions"`
 	Policies    Policies            `yaml:"policies"`
+	Metrics     Metrics             `yaml:"metrics"`
 
 	// Path is the file the configuration was read from.
 	Path string `yaml:"-"`
@@ -58,6 +59,15 @@ type HTTP struct {
 	Pprof  bool   `yaml:"pprof"`  // serve Go's /debug/pprof/ profiles
 }
 
+// Metrics configures what /metrics exposes.
+type Metrics struct {
+	// PerRecord labels signpost_dns_answers_total with each dynamic
+	// record's name: one series per record and pool, so keep it off when
+	// zones hold many dynamic records. Off, answers are counted by zone,
+	// type and pool. Read at start; a reload does not change it.
+	PerRecord bool `yaml:"per_record"`
+}
+
 // GeoIP configures client location.
 type GeoIP struct {
 	// Database is a MaxMind DB file. Empty means the embedded country data;
@@ -67,24 +77,31 @@ type GeoIP struct {
 
 // Zones configures where zones come from and their SOA values.
 type Zones struct {
-	Directory string          `yaml:"directory"`
-	SOA       SOA             `yaml:"soa"`
+	// Directory holds the zone files, one per zone, named after the zone
+	// (example.com.yaml), in octoDNS's YAML format.
+	Directory string `yaml:"directory"`
+	// SOA sets the synthesized SOA record of every zone.
+	SOA SOA `yaml:"soa"`
+	// Overrides holds per-zone settings, keyed by zone name with its
+	// trailing dot.
 	Overrides map[string]Zone `yaml:"overrides"`
 	// Targets are the providers every zone is pushed to by plan and apply.
 	Targets []string `yaml:"targets"`
 	// Watch reloads when a file in Directory changes, checked every
 	// WatchInterval. SIGHUP reloads either way.
-	Watch         bool     `yaml:"watch"`
+	Watch bool `yaml:"watch"`
+	// WatchInterval is how often Directory is checked for changes when
+	// Watch is on.
 	WatchInterval Duration `yaml:"watch_interval"`
 }
 
 // Healthcheck holds the probe defaults; records override them under
 // octodns.signpost.healthcheck.
 type Healthcheck struct {
-	Interval    Duration `yaml:"interval"`
-	Timeout     Duration `yaml:"timeout"`     // must be below interval
-	Failures    int      `yaml:"failures"`    // consecutive failures before down
-	Successes   int      `yaml:"successes"`   // consecutive successes before up
+	Interval    Duration `yaml:"interval"`    // time between probes of a target (at least 100ms)
+	Timeout     Duration `yaml:"timeout"`     // a probe's time limit; must be below the interval
+	Failures    int      `yaml:"failures"`    // consecutive failures before a target is down
+	Successes   int      `yaml:"successes"`   // consecutive successes before a target is up again
 	Concurrency int      `yaml:"concurrency"` // probes in flight at once
 }
 
@@ -96,17 +113,17 @@ type Notify struct {
 
 // Webhook receives a JSON POST for each transition.
 type Webhook struct {
-	URL     string   `yaml:"url"`
-	Events  []string `yaml:"events"` // up, down; empty means both
-	Timeout Duration `yaml:"timeout"`
+	URL     string   `yaml:"url"`     // http:// or https:// URL the JSON is posted to
+	Events  []string `yaml:"events"`  // up, down; empty means both
+	Timeout Duration `yaml:"timeout"` // of one POST; 0: 5s
 }
 
 // Email sends a mail for each transition through an SMTP server.
 type Email struct {
-	SMTP     string   `yaml:"smtp"` // host:port
-	From     string   `yaml:"from"`
-	To       []string `yaml:"to"`
-	Username string   `yaml:"username"`
+	SMTP     string   `yaml:"smtp"`     // host:port
+	From     string   `yaml:"from"`     // the sender's address
+	To       []string `yaml:"to"`       // the recipients' addresses
+	Username string   `yaml:"username"` // SMTP authentication; empty: none
 	Password string   `yaml:"password"` // env/NAME reads the environment
 	On       []string `yaml:"on"`       // up, down; empty means both
 }
@@ -119,13 +136,13 @@ type Zone struct {
 
 // Provider configures one provider target.
 type Provider struct {
-	Type            string `yaml:"type"`              // route53 or rfc2136
-	AccessKeyID     string `yaml:"access_key_id"`     // env/NAME; empty: the AWS default chain
-	SecretAccessKey string `yaml:"secret_access_key"` // env/NAME
-	Profile         string `yaml:"profile"`
-	Region          string `yaml:"region"`
-	Endpoint        string `yaml:"endpoint"` // an emulator, e.g. http://127.0.0.1:5055
-	MaxChanges      int    `yaml:"max_changes"`
+	Type            string `yaml:"type" enum:"route53,rfc2136"` // the kind of provider
+	AccessKeyID     string `yaml:"access_key_id"`               // env/NAME; empty: the AWS default chain
+	SecretAccessKey string `yaml:"secret_access_key"`           // env/NAME
+	Profile         string `yaml:"profile"`                     // route53: a profile of the AWS shared configuration
+	Region          string `yaml:"region"`                      // route53: the API's region; empty: us-east-1
+	Endpoint        string `yaml:"endpoint"`                    // route53: an emulator, e.g. http://127.0.0.1:5055
+	MaxChanges      int    `yaml:"max_changes"`                 // route53: resource records per change batch; 0: 1000, Route53's cap
 	// RequestsPerSecond caps the API request rate; default 4 (Route53
 	// allows 5 per second per account). Raise it only for an emulator.
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
@@ -135,9 +152,9 @@ type Provider struct {
 
 	// rfc2136: the primary that takes updates (host:port), its TSIG key
 	// and the timeout of one exchange (default 5 s).
-	Server  string   `yaml:"server"`
-	TSIG    *TSIG    `yaml:"tsig"`
-	Timeout Duration `yaml:"timeout"`
+	Server  string   `yaml:"server"`  // rfc2136: the primary's host:port
+	TSIG    *TSIG    `yaml:"tsig"`    // rfc2136: the transaction key; none: unsigned
+	Timeout Duration `yaml:"timeout"` // rfc2136: of one exchange; 0: 5s
 
 	// signpost (the agent's): a signpost server's URL and API token.
 	URL   string `yaml:"url"`
@@ -164,13 +181,13 @@ type Reconcile struct {
 
 // SOA holds synthesized SOA values; zero fields take the defaults.
 type SOA struct {
-	Primary     string   `yaml:"primary"`
-	Email       string   `yaml:"email"`
-	TTL         Duration `yaml:"ttl"`
-	Refresh     Duration `yaml:"refresh"`
-	Retry       Duration `yaml:"retry"`
-	Expire      Duration `yaml:"expire"`
-	NegativeTTL Duration `yaml:"negative_ttl"`
+	Primary     string   `yaml:"primary"`      // MNAME; empty: the zone's first NS
+	Email       string   `yaml:"email"`        // RNAME as an address or a name; empty: hostmaster.<zone>
+	TTL         Duration `yaml:"ttl"`          // of the SOA record; 0: 1h
+	Refresh     Duration `yaml:"refresh"`      // 0: 1h
+	Retry       Duration `yaml:"retry"`        // 0: 10m
+	Expire      Duration `yaml:"expire"`       // 0: 168h (7 days)
+	NegativeTTL Duration `yaml:"negative_ttl"` // how long resolvers cache NXDOMAIN (the MINIMUM field); 0: 5m
 }
 
 // Store says where signpost keeps the state it owns (zinc's IPs,
@@ -184,8 +201,8 @@ type Store struct {
 
 // Region is a user region for latency policies.
 type Region struct {
-	Latitude  float64 `yaml:"latitude"`
-	Longitude float64 `yaml:"longitude"`
+	Latitude  float64 `yaml:"latitude"`  // degrees, -90..90
+	Longitude float64 `yaml:"longitude"` // degrees, -180..180
 }
 
 // Policies configures zinc-style policies.
@@ -198,20 +215,20 @@ type Policies struct {
 
 // PolicyCheck is a health check as signpost.yaml writes it.
 type PolicyCheck struct {
-	Protocol  string   `yaml:"protocol"`
-	Port      uint16   `yaml:"port"`
-	Path      string   `yaml:"path"`
-	Host      string   `yaml:"host"`
-	Interval  Duration `yaml:"interval"`
-	Timeout   Duration `yaml:"timeout"`
-	Failures  int      `yaml:"failures"`
-	Successes int      `yaml:"successes"`
+	Protocol  string   `yaml:"protocol" enum:"HTTP,HTTPS,TCP,ICMP"`
+	Port      uint16   `yaml:"port"`      // TCP port probed (not ICMP)
+	Path      string   `yaml:"path"`      // HTTP(S): the path requested
+	Host      string   `yaml:"host"`      // HTTP(S): the Host header and TLS name; empty: the IP
+	Interval  Duration `yaml:"interval"`  // 0: healthcheck.interval
+	Timeout   Duration `yaml:"timeout"`   // 0: healthcheck.timeout
+	Failures  int      `yaml:"failures"`  // 0: healthcheck.failures
+	Successes int      `yaml:"successes"` // 0: healthcheck.successes
 }
 
 // Log configures logging.
 type Log struct {
-	Format string `yaml:"format"` // text or json
-	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format" enum:"text,json"`            // the log lines' format, on stderr
+	Level  string `yaml:"level" enum:"debug,info,warn,error"` // the least severe level logged
 }
 
 // Duration is a time span written as "90s", "1h" or a number of seconds.
@@ -283,16 +300,8 @@ func (c *Config) check() error {
 	if c.DNS.MaxUDPSize < 512 || c.DNS.MaxUDPSize > 65535 {
 		errs = append(errs, fmt.Errorf("dns.max_udp_size: %d is outside 512..65535", c.DNS.MaxUDPSize))
 	}
-	switch c.Log.Format {
-	case "text", "json":
-	default:
-		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", c.Log.Format))
-	}
-	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
-	default:
-		errs = append(errs, fmt.Errorf("log.level: %q is not debug, info, warn or error", c.Log.Level))
-	}
+	errs = append(errs, checkEnum("log.format", c.Log.Format, enumOf[Log]("Format")))
+	errs = append(errs, checkEnum("log.level", c.Log.Level, enumOf[Log]("Level")))
 	errs = append(errs, c.Healthcheck.check()...)
 	errs = append(errs, c.checkPolicies()...)
 	errs = append(errs, c.Notify.check()...)
@@ -417,7 +426,7 @@ func (c *Config) checkProviders() []error {
 				errs = append(errs, fmt.Errorf("providers.%s.tsig: name and secret are required", name))
 			}
 		default:
-			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (route53, rfc2136)", name, p.Type))
+			errs = append(errs, fmt.Errorf("providers.%s.type: %q is not a known provider type (%s)", name, p.Type, strings.Join(enumOf[Provider]("Type"), ", ")))
 		}
 		if p.RequestsPerSecond < 0 {
 			errs = append(errs, fmt.Errorf("providers.%s.requests_per_second: %g is below 0", name, p.RequestsPerSecond))
@@ -450,11 +459,7 @@ func (c *Config) TargetsFor(zone string) []string {
 
 func (c *Config) checkPolicies() []error {
 	var errs []error
-	switch c.Policies.Healthcheck.Protocol {
-	case "HTTP", "HTTPS", "TCP", "ICMP":
-	default:
-		errs = append(errs, fmt.Errorf("policies.healthcheck.protocol: %q is not HTTP, HTTPS, TCP or ICMP", c.Policies.Healthcheck.Protocol))
-	}
+	errs = append(errs, checkEnum("policies.healthcheck.protocol", c.Policies.Healthcheck.Protocol, enumOf[PolicyCheck]("Protocol")))
 	for code, r := range c.Regions {
 		if r.Latitude < -90 || r.Latitude > 90 || r.Longitude < -180 || r.Longitude > 180 {
 			errs = append(errs, fmt.Errorf("regions.%s: %g, %g is not a latitude and a longitude", code, r.Latitude, r.Longitude))

@@ -20,7 +20,7 @@ func BenchmarkRespond(b *testing.B) {
 	}
 	table, _ := engine.Compile(zones, engine.Options{Serial: 1})
 	// Metrics on, as in production.
-	s := New(Options{Metrics: NewMetrics(prometheus.NewRegistry())}, table, nil)
+	s := New(Options{Metrics: NewMetrics(prometheus.NewRegistry(), false)}, table, nil)
 	for _, c := range []struct {
 		name string
 		ecs  bool

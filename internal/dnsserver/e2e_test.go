@@ -19,8 +19,19 @@ import (
 // GeoIP database and returns its address.
 func startServer(t *testing.T) string { return startServerWith(t, dnsserver.Options{}) }
 
-// startServerWith is startServer with opts (its Addrs are set here).
+// startServerWith is startServer with opts (Addrs default to
+// 127.0.0.1:0).
 func startServerWith(t *testing.T, opts dnsserver.Options) string {
+	t.Helper()
+	if opts.Addrs == nil {
+		opts.Addrs = []string{"127.0.0.1:0"}
+	}
+	return startServing(t, opts).Addrs()[0].String()
+}
+
+// startServing serves testdata/zones with opts until the test ends, and
+// returns once every listener is read.
+func startServing(t *testing.T, opts dnsserver.Options) *dnsserver.Server {
 	t.Helper()
 	loc := geotest.Open(t, geotest.Default)
 	zones, probs, err := zonefile.LoadDir("testdata/zones")
@@ -31,7 +42,6 @@ func startServerWith(t *testing.T, opts dnsserver.Options) string {
 	if len(cprobs) > 0 {
 		t.Fatal(cprobs)
 	}
-	opts.Addrs = []string{"127.0.0.1:0"}
 	srv := dnsserver.New(opts, table, nil)
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
@@ -47,10 +57,32 @@ func startServerWith(t *testing.T, opts dnsserver.Options) string {
 			t.Error("server did not stop")
 		}
 	})
-	for !srv.Ready() {
-		time.Sleep(time.Millisecond)
+	<-srv.Serving()
+	return srv
+}
+
+// Wildcard addresses, as a server on port 53 lists them: 0.0.0.0 serves
+// IPv4 and [::] IPv6, side by side, over both UDP readers.
+func TestEndToEndWildcardAddresses(t *testing.T) {
+	for _, raw := range []bool{true, false} {
+		t.Run(fmt.Sprintf("raw_udp=%v", raw), func(t *testing.T) {
+			for _, addrs := range [][]string{{"0.0.0.0:0"}, {"[::]:0"}, {"0.0.0.0:0", "[::]:0"}} {
+				srv := startServing(t, dnsserver.Options{Addrs: addrs, RawUDP: raw})
+				for i, a := range srv.Addrs() {
+					lo := "127.0.0.1"
+					if addrs[i] == "[::]:0" {
+						lo = "::1"
+					}
+					target := net.JoinHostPort(lo, fmt.Sprint(a.Port()))
+					for _, proto := range []string{"udp", "tcp"} {
+						if got := answerA(exchange(t, target, proto, query("ns1.example.com.", dns.TypeA, ""))); len(got) == 0 {
+							t.Errorf("%v: no answer over %s at %s", addrs, proto, target)
+						}
+					}
+				}
+			}
+		})
 	}
-	return srv.Addrs()[0].String()
 }
 
 func exchange(t *testing.T, addr, net string, m *dns.Msg) *dns.Msg {

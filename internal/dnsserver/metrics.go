@@ -12,14 +12,23 @@ import (
 // Metrics are the server's Prometheus metrics. A nil *Metrics records
 // nothing.
 type Metrics struct {
-	queries  *prometheus.CounterVec
-	duration prometheus.Histogram
-	answers  *prometheus.CounterVec
+	queries   *prometheus.CounterVec
+	duration  prometheus.Histogram
+	answers   *prometheus.CounterVec
+	perRecord bool
 }
 
-// NewMetrics creates the metrics and registers them with reg.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
+// NewMetrics creates the metrics and registers them with reg. Dynamic
+// answers are counted by zone, type and pool; perRecord adds the record's
+// name as a label, one series per record and pool, which is only safe
+// with a bounded number of dynamic records (signpost.yaml's
+// metrics.per_record).
+func NewMetrics(reg prometheus.Registerer, perRecord bool) *Metrics {
+	answerLabels := []string{"zone", "type", "pool"}
+	if perRecord {
+		answerLabels = append(answerLabels, "record")
+	}
+	m := &Metrics{perRecord: perRecord,
 		queries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "signpost_dns_queries_total",
 			Help: "DNS queries answered, by zone, query type and response code.",
@@ -31,8 +40,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "signpost_dns_answers_total",
-			Help: "Dynamic answers, by record and by the pool that answered (\"backup\" for the backup values).",
-		}, []string{"record", "type", "pool"}),
+			Help: "Dynamic answers, by zone, record type and the pool that answered (\"backup\" for the backup values); by record too with metrics.per_record.",
+		}, answerLabels),
 	}
 	reg.MustRegister(m.queries, m.duration, m.answers)
 	return m
@@ -52,8 +61,8 @@ type queryKey struct {
 }
 
 type answerKey struct {
-	record, pool string
-	rtype        uint16
+	zone, record, pool string
+	rtype              uint16
 }
 
 // maxCached bounds a goroutine's cache; past it, lookups go to the vectors.
@@ -85,10 +94,17 @@ func (m *Metrics) answer(c *counters, r *engine.Response) {
 	if m == nil || r.Record == "" {
 		return
 	}
-	k := answerKey{r.Record, r.Pool, r.RecordType}
+	k := answerKey{zone: r.Zone, pool: r.Pool, rtype: r.RecordType}
+	if m.perRecord {
+		k.record = r.Record
+	}
 	ctr, ok := c.answers[k]
 	if !ok {
-		ctr = m.answers.WithLabelValues(r.Record, typeLabel(r.RecordType), r.Pool)
+		if m.perRecord {
+			ctr = m.answers.WithLabelValues(k.zone, typeLabel(k.rtype), k.pool, k.record)
+		} else {
+			ctr = m.answers.WithLabelValues(k.zone, typeLabel(k.rtype), k.pool)
+		}
 		if c.answers == nil {
 			c.answers = map[answerKey]prometheus.Counter{}
 		}

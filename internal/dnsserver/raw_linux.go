@@ -45,24 +45,27 @@ func (s *Server) rawUDP(c *net.UDPConn, readers int) bool {
 	if !ok {
 		return false
 	}
-	ap := la.AddrPort()
-	family, sa := unix.AF_INET, unix.Sockaddr(&unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().Unmap().As4()})
-	if ap.Addr().Is6() && !ap.Addr().Is4In6() {
-		family, sa = unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
-	}
+	family, sa := sockaddr(la.AddrPort())
 	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0) // blocking
 	if err != nil {
 		return false
+	}
+	if family == unix.AF_INET6 { // as listenPair's udp6 socket: IPv6 only
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1); err != nil {
+			_ = unix.Close(fd)
+			return false
+		}
 	}
 	tv := unix.Timeval{Usec: 100_000}
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		_ = unix.Close(fd)
 		return false
 	}
+	setReadBuffer(fd)
 	_ = c.Close() // hand the port over
 	if err := unix.Bind(fd, sa); err != nil {
 		_ = unix.Close(fd)
-		s.log.Error("udp: taking the port over failed; this address is not served over UDP", "addr", ap.String(), "err", err)
+		s.log.Error("udp: taking the port over failed; this address is not served over UDP", "addr", la.String(), "err", err)
 		return true
 	}
 	rs := &rawSocket{fd: fd}
@@ -72,6 +75,14 @@ func (s *Server) rawUDP(c *net.UDPConn, readers int) bool {
 		go s.serveRaw(rs)
 	}
 	return true
+}
+
+// sockaddr is ap as a socket address of its own family.
+func sockaddr(ap netip.AddrPort) (int, unix.Sockaddr) {
+	if a := ap.Addr(); a.Is4() || a.Is4In6() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: a.Unmap().As4()}
+	}
+	return unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
 }
 
 // rawBatch is one reader's buffers: the queries, their source addresses

@@ -34,6 +34,12 @@ type Options struct {
 	RawUDP bool
 }
 
+// readBuffer is the UDP receive buffer asked for on every socket: at 50k
+// queries a second the kernel's default (208 KiB, a few hundred datagrams)
+// holds only ~5 ms of queries, so a reader held up by a GC pause or a
+// reload overflows it and queries are dropped. 4 MiB holds ~100 ms.
+const readBuffer = 4 << 20
+
 // Server is an authoritative DNS server.
 type Server struct {
 	opts Options
@@ -43,9 +49,10 @@ type Server struct {
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
 
-	wg    sync.WaitGroup
-	conns sync.Map // open TCP connections, closed on shutdown
-	ready atomic.Bool
+	wg      sync.WaitGroup
+	conns   sync.Map // open TCP connections, closed on shutdown
+	ready   atomic.Bool
+	serving chan struct{} // closed once every reader has started
 }
 
 // snapshot is a table and the health view aligned with its target ids;
@@ -71,7 +78,7 @@ func New(opts Options, t *engine.Table, h engine.Health) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: log}
+	s := &Server{opts: opts, log: log, serving: make(chan struct{})}
 	s.Swap(t, h)
 	return s
 }
@@ -88,7 +95,9 @@ func (s *Server) Swap(t *engine.Table, h engine.Health) {
 // Table returns the table being served.
 func (s *Server) Table() *engine.Table { return s.live.Load().table }
 
-// Ready reports whether the server is listening.
+// Ready reports whether the server is listening. Once Serve has started
+// it, queries are read: the sockets were bound by Listen, so queries sent
+// earlier waited in them.
 func (s *Server) Ready() bool { return s.ready.Load() }
 
 // Listen binds every address. On error nothing stays bound.
@@ -113,13 +122,22 @@ func (s *Server) Listen() error {
 // port UDP was given; if another socket holds that TCP port, it tries
 // again with a new port.
 func listenPair(ap netip.AddrPort) (*net.UDPConn, *net.TCPListener, error) {
+	// An IPv4 address gets IPv4 sockets and an IPv6 one IPv6-only sockets,
+	// so that 0.0.0.0:53 and [::]:53 can both be listed (Go's "udp" would
+	// make 0.0.0.0 a dual-stack [::] socket).
+	udp, tcp := "udp6", "tcp6"
+	if ap.Addr().Is4() || ap.Addr().Is4In6() {
+		udp, tcp = "udp4", "tcp4"
+		ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
 	for attempt := 0; ; attempt++ {
-		uc, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+		uc, err := net.ListenUDP(udp, net.UDPAddrFromAddrPort(ap))
 		if err != nil {
 			return nil, nil, fmt.Errorf("listening on udp %s: %w", ap, err)
 		}
+		sizeUDP(uc)
 		tap := netip.AddrPortFrom(ap.Addr(), uint16(uc.LocalAddr().(*net.UDPAddr).Port))
-		tl, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(tap))
+		tl, err := net.ListenTCP(tcp, net.TCPAddrFromAddrPort(tap))
 		if err == nil {
 			return uc, tl, nil
 		}
@@ -145,7 +163,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	if len(s.udp) == 0 {
 		return errors.New("dns server: not listening")
 	}
-	s.ready.Store(true) // the sockets are bound: queries queue until read
+	s.ready.Store(true) // before the readers start: a raw reader that sees it false stops
 	for _, c := range s.udp {
 		if !s.opts.RawUDP || !s.rawUDP(c, runtime.GOMAXPROCS(0)) {
 			for range runtime.GOMAXPROCS(0) {
@@ -162,6 +180,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	for _, a := range s.Addrs() {
 		s.log.Info("dns listening", "addr", a.String(), "proto", "udp+tcp")
 	}
+	close(s.serving)
 	<-ctx.Done()
 	s.ready.Store(false)
 	s.closeAll()
@@ -173,6 +192,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.log.Info("dns stopped")
 	return nil
 }
+
+// Serving is closed once Serve has started reading every listener.
+func (s *Server) Serving() <-chan struct{} { return s.serving }
 
 // Close releases the listeners of a server that will not Serve.
 func (s *Server) Close() { s.closeAll() }

@@ -3,10 +3,12 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
 
+	"github.com/coreos/go-systemd/v22/daemon"
 	"github.com/signpost-dns/signpost/internal/config"
 	"github.com/signpost-dns/signpost/internal/source"
 )
@@ -18,6 +20,8 @@ import (
 func (s *Server) Reload(ctx context.Context, why string) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
+	s.sdNotify(fmt.Sprintf("%s\nMONOTONIC_USEC=%d", daemon.SdNotifyReloading, monotonicMicros()))
+	defer s.sdNotify(daemon.SdNotifyReady)
 	prev := s.cur.Load()
 	next, err := Load(ctx, prev.Config.Path, prev)
 	if err != nil {
@@ -28,6 +32,7 @@ func (s *Server) Reload(ctx context.Context, why string) error {
 			}
 		}
 		s.reloads.WithLabelValues("error").Inc()
+		s.reloadOK.Set(0)
 		s.log.Error("reload failed; still serving the previous configuration", "why", why, "err", err)
 		return err
 	}
@@ -45,6 +50,7 @@ func (s *Server) Reload(ctx context.Context, why string) error {
 	default:
 	}
 	s.reloads.WithLabelValues("success").Inc()
+	s.reloadOK.Set(1)
 	s.log.Info("reloaded", "why", why, "zones", len(next.Table.Zones()), "targets", len(next.Table.Targets()), "serial", next.Table.Serial())
 	return nil
 }
@@ -106,7 +112,7 @@ func (s *Server) watch(ctx context.Context) error {
 // warnRestartOnly logs settings a reload cannot apply.
 func (s *Server) warnRestartOnly(old, cfg *config.Config) {
 	if !slices.Equal(cfg.DNS.Listen, old.DNS.Listen) || cfg.DNS.MaxUDPSize != old.DNS.MaxUDPSize ||
-		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile || cfg.Store != old.Store {
-		s.log.Warn("dns, http, log, reconcile, store and healthcheck.concurrency settings take effect at the next restart")
+		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile || cfg.Store != old.Store || cfg.Metrics != old.Metrics {
+		s.log.Warn("dns, http, log, reconcile, store, metrics and healthcheck.concurrency settings take effect at the next restart")
 	}
 }

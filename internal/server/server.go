@@ -55,10 +55,11 @@ type Options struct {
 
 // Server is a running node.
 type Server struct {
-	opts    Options
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	reloads *prometheus.CounterVec
+	opts     Options
+	log      *slog.Logger
+	reg      *prometheus.Registry
+	reloads  *prometheus.CounterVec
+	reloadOK prometheus.Gauge
 
 	cur      atomic.Pointer[State]
 	pokes    chan struct{} // health transitions, for providers that follow health
@@ -87,7 +88,12 @@ func New(opts Options, st *State) (*Server, error) {
 	st = s.cur.Load()
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_reload_total", Help: "Configuration reloads, by result."}, []string{"result"})
-	s.reg.MustRegister(s.reloads, newProviderCalls(s.cur.Load), newProviderUpdates(s.cur.Load))
+	s.reloads.WithLabelValues("success")
+	s.reloads.WithLabelValues("error") // both exist from the start, so rate() sees the first failure
+	s.reloadOK = prometheus.NewGauge(prometheus.GaugeOpts{Name: "signpost_config_last_reload_successful",
+		Help: "Whether the last reload succeeded (1) or failed and the previous configuration is still served (0)."})
+	s.reloadOK.Set(1)
+	s.reg.MustRegister(s.reloads, s.reloadOK, newProviderCalls(s.cur.Load), newProviderUpdates(s.cur.Load))
 	s.notifier = notify.New(notifyOptions(st, s.log))
 	if st.Store != nil {
 		s.events = newHealthLog(st.Store, s.log.With("component", "events"))
@@ -106,7 +112,7 @@ func New(opts Options, st *State) (*Server, error) {
 	view := s.checker.Sync(st.Table.Targets())
 	if !opts.NoDNS {
 		s.dns = dnsserver.New(dnsserver.Options{Addrs: st.Config.DNS.Listen, MaxUDPSize: st.Config.DNS.MaxUDPSize, RawUDP: st.Config.DNS.RawUDP,
-			Logger: s.log.With("component", "dns"), Metrics: dnsserver.NewMetrics(s.reg)}, st.Table, view)
+			Logger: s.log.With("component", "dns"), Metrics: dnsserver.NewMetrics(s.reg, st.Config.Metrics.PerRecord)}, st.Table, view)
 		if err := s.dns.Listen(); err != nil {
 			return nil, err
 		}
@@ -167,6 +173,7 @@ func (s *Server) Run(ctx context.Context) error {
 		})
 		s.log.Info("reconciling", "interval", interval.String(), "providers", len(st.Providers))
 	}
+	g.Go(func() error { s.systemd(ctx); return nil })
 	s.log.Info("serving", "zones", len(st.Table.Zones()), "targets", len(st.Table.Targets()),
 		"geoip", st.Locator.Source(), "serial", st.Table.Serial())
 	return g.Wait()
