@@ -19,7 +19,7 @@ func cmdAgent(ctx context.Context, args []string, _ io.Writer, stderr io.Writer)
 		fmt.Fprintf(stderr, "signpost: agent: %v\n", err)
 		return 1
 	}
-	if err := agent.Run(ctx, cfg, newLogger(cfg.Log, stderr)); err != nil {
+	if err := agent.Run(ctx, cfg, cfg.Log.Logger(stderr)); err != nil {
 		fmt.Fprintf(stderr, "signpost: agent: %v\n", err)
 		return 1
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/signpost-dns/signpost/internal/completion"
 )
 
 const usage = `signpost: DNS traffic manager
@@ -44,7 +46,7 @@ func main() {
 	os.Exit(code)
 }
 
-type command func(context.Context, []string, io.Writer, io.Writer) int
+type command = completion.Runner
 
 // commands maps each command's name to its function.
 func commands() map[string]command {

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"sync"
 	"syscall"
 
-	"github.com/signpost-dns/signpost/internal/config"
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/server"
 )
@@ -32,7 +30,7 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 1
 	}
 	debug.FreeOSMemory() // return the load's garbage: the table is what stays
-	log := newLogger(st.Config.Log, stderr)
+	log := st.Config.Log.Logger(stderr)
 	for _, p := range st.Problems {
 		log.Warn("zone warning", "problem", p.String())
 	}
@@ -96,14 +94,4 @@ func printProblems(w io.Writer, ps model.Problems) {
 	for _, p := range ps {
 		fmt.Fprintln(w, p.String())
 	}
-}
-
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(c.Level))
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -5,8 +5,13 @@
 package completion
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -152,4 +157,27 @@ func zq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 // zdoc makes a flag's description safe inside an _arguments [...] spec.
 func zdoc(s string) string {
 	return strings.NewReplacer("[", "(", "]", ")", ":", " ", "\\", "").Replace(s)
+}
+
+// Runner is a command as the program runs it: arguments, stdout, stderr,
+// exit code.
+type Runner func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+
+// Script returns the completion script for shell ("bash" or "zsh") of
+// prog, whose commands are cmds: each is run with --help and its output
+// read by ParseHelp.
+func Script(ctx context.Context, shell, prog string, cmds map[string]Runner) (string, error) {
+	if shell != "bash" && shell != "zsh" {
+		return "", fmt.Errorf("no completion for shell %q: bash or zsh", shell)
+	}
+	var parsed []Command
+	for _, name := range slices.Sorted(maps.Keys(cmds)) {
+		var help bytes.Buffer
+		cmds[name](ctx, []string{"--help"}, io.Discard, &help)
+		parsed = append(parsed, ParseHelp(name, help.String()))
+	}
+	if shell == "bash" {
+		return Bash(prog, parsed), nil
+	}
+	return Zsh(prog, parsed), nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -229,6 +230,17 @@ type PolicyCheck struct {
 type Log struct {
 	Format string `yaml:"format" enum:"text,json"`            // the log lines' format, on stderr
 	Level  string `yaml:"level" enum:"debug,info,warn,error"` // the least severe level logged
+}
+
+// Logger returns a logger writing to w in l's format, from l's level up.
+func (l Log) Logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(l.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if l.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // Duration is a time span written as "90s", "1h" or a number of seconds.
