@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"time"
 
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
@@ -51,6 +52,7 @@ func (s *Server) serveUDPBatch(c *net.UDPConn) {
 			s.log.Warn("udp read", "err", err)
 			continue
 		}
+		start := time.Now()
 		out = out[:0]
 		for i := range n {
 			m := &in[i]
@@ -66,6 +68,7 @@ func (s *Server) serveUDPBatch(c *net.UDPConn) {
 			replies[i] = reply
 			out = append(out, ipv4.Message{Buffers: [][]byte{reply}, Addr: m.Addr})
 		}
+		s.opts.Metrics.observe(time.Since(start), len(out))
 		for sent := 0; sent < len(out); {
 			k, err := bc.WriteBatch(out[sent:], 0)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"runtime"
 	"testing"
 	"time"
 
@@ -285,4 +286,29 @@ func TestEndToEndMalformed(t *testing.T) {
 	if got := answerA(exchange(t, addr, "udp", query("www.example.com.", dns.TypeA, ""))); len(got) != 1 {
 		t.Fatalf("after malformed packet: %v", got)
 	}
+}
+
+// Raw readers block in recvmmsg holding their Ps; while it serves, the
+// server keeps one P more than it has readers per socket, and gives it
+// back when it stops.
+func TestRawReadersHaveASpareP(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("raw UDP readers are Linux only")
+	}
+	before := runtime.GOMAXPROCS(0)
+	t.Run("serving", func(t *testing.T) {
+		startServing(t, dnsserver.Options{Addrs: []string{"127.0.0.1:0"}, RawUDP: true})
+		if got := runtime.GOMAXPROCS(0); got != before+1 {
+			t.Errorf("GOMAXPROCS while serving = %d, want %d", got, before+1)
+		}
+	})
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("GOMAXPROCS after serving = %d, want %d", got, before)
+	}
+	t.Run("netpoller", func(t *testing.T) {
+		startServing(t, dnsserver.Options{Addrs: []string{"127.0.0.1:0"}})
+		if got := runtime.GOMAXPROCS(0); got != before {
+			t.Errorf("GOMAXPROCS with netpoller readers = %d, want %d", got, before)
+		}
+	})
 }

@@ -3,7 +3,6 @@ package dnsserver
 import (
 	"encoding/binary"
 	"net/netip"
-	"time"
 	"unsafe"
 
 	"github.com/miekg/dns"
@@ -154,7 +153,6 @@ func parseOPT(rr []byte, q *fastQuery) bool {
 // respondFast answers a plain query without unpacking it into a dns.Msg;
 // ok is false when the full path must answer instead.
 func (s *Server) respondFast(w *worker, buf, pkt []byte, src netip.Addr, udp bool) ([]byte, bool) {
-	start := time.Now()
 	q := &w.fq
 	if !parseFast(w, pkt, q) {
 		return nil, false
@@ -177,6 +175,6 @@ func (s *Server) respondFast(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 		return nil, false // the full path truncates properly
 	}
 	s.opts.Metrics.answer(&w.counters, &w.resp)
-	s.opts.Metrics.query(&w.counters, w.resp.Zone, q.qtype, w.resp.Rcode, time.Since(start))
+	s.opts.Metrics.query(&w.counters, w.resp.Zone, q.qtype, w.resp.Rcode)
 	return out, true
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -139,12 +140,12 @@ func (s *Server) serveRaw(rs *rawSocket) {
 			}
 			continue
 		}
-		s.answerRaw(rs.fd, w, b, n)
+		s.answerRaw(rs.fd, w, b, n, time.Now())
 	}
 }
 
 // answerRaw answers the n queries read into b with one sendmmsg (or a few).
-func (s *Server) answerRaw(fd int, w *worker, b *rawBatch, n int) {
+func (s *Server) answerRaw(fd int, w *worker, b *rawBatch, n int, start time.Time) {
 	k := 0
 	for i := range n {
 		src, ok := sourceAddr(&b.names[i])
@@ -161,8 +162,15 @@ func (s *Server) answerRaw(fd int, w *worker, b *rawBatch, n int) {
 		b.out[k].hdr = unix.Msghdr{Name: b.in[i].hdr.Name, Namelen: b.in[i].hdr.Namelen, Iov: &b.outIov[k], Iovlen: 1}
 		k++
 	}
+	s.opts.Metrics.observe(time.Since(start), k)
 	for sent := 0; sent < k; {
-		m, err := mmsg(unix.SYS_SENDMMSG, fd, b.out[sent:k], 0)
+		// A UDP send does not wait for the peer, so it is made without
+		// telling the scheduler (no entersyscall/exitsyscall); only if the
+		// socket's send buffer is full does it block, as a system call.
+		m, err := sendNow(fd, b.out[sent:k])
+		if errors.Is(err, unix.EAGAIN) {
+			m, err = mmsg(unix.SYS_SENDMMSG, fd, b.out[sent:k], 0)
+		}
 		if err != nil {
 			if !errors.Is(err, unix.EINTR) {
 				s.log.Debug("udp write", "err", err)
@@ -189,6 +197,16 @@ func sourceAddr(sa *unix.RawSockaddrInet6) (netip.Addr, bool) {
 // mmsg is recvmmsg or sendmmsg on msgs.
 func mmsg(trap uintptr, fd int, msgs []mmsghdr, flags int) (int, error) {
 	r, _, errno := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), uintptr(flags), 0, 0)
+	runtime.KeepAlive(msgs)
+	if errno != 0 {
+		return 0, syscall.Errno(errno)
+	}
+	return int(r), nil
+}
+
+// sendNow is sendmmsg that does not block: EAGAIN if it would.
+func sendNow(fd int, msgs []mmsghdr) (int, error) {
+	r, _, errno := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), unix.MSG_DONTWAIT, 0, 0)
 	runtime.KeepAlive(msgs)
 	if errno != 0 {
 		return 0, syscall.Errno(errno)

@@ -42,11 +42,18 @@ type request struct {
 // respond builds the reply to one query packet, or returns nil when nothing
 // should be sent (too short to answer, or not a query).
 func (s *Server) respond(w *worker, pkt []byte, src netip.Addr, udp bool) []byte {
-	return s.respondInto(w, nil, pkt, src, udp)
+	start := time.Now()
+	out := s.respondInto(w, nil, pkt, src, udp)
+	if out != nil {
+		s.opts.Metrics.observe(time.Since(start), 1)
+	}
+	return out
 }
 
-// respondInto is respond appending the reply to buf, which it may reuse.
-// Plain queries take the fast path; everything else the full one.
+// respondInto is respond appending the reply to buf, which it may reuse,
+// and leaving the time taken to the caller (Metrics.observe), which may
+// time a whole batch. Plain queries take the fast path; everything else
+// the full one.
 func (s *Server) respondInto(w *worker, buf, pkt []byte, src netip.Addr, udp bool) []byte {
 	if out, ok := s.respondFast(w, buf, pkt, src, udp); ok {
 		return out
@@ -56,13 +63,12 @@ func (s *Server) respondInto(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 
 // respondFull answers any packet through miekg/dns's message parser.
 func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp bool) []byte {
-	start := time.Now()
 	if len(pkt) < 12 {
 		return nil
 	}
 	m := new(dns.Msg)
 	if err := m.Unpack(pkt); err != nil {
-		return s.finishMsg(w, start, buf, formErr(pkt), "", 0)
+		return s.finishMsg(w, buf, formErr(pkt), "", 0)
 	}
 	if m.Response {
 		return nil
@@ -71,7 +77,7 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 	reply := newReply(m, req)
 	if rcode != dns.RcodeSuccess {
 		reply.Rcode = rcode
-		return s.pack(w, start, buf, reply, req, "", 0)
+		return s.pack(w, buf, reply, req, "", 0)
 	}
 	q := m.Question[0]
 	w.q = engine.Query{Name: q.Name, Type: q.Qtype, Client: req.client, SourceBits: req.srcBits}
@@ -82,7 +88,7 @@ func (s *Server) respondFull(w *worker, buf, pkt []byte, src netip.Addr, udp boo
 		req.ecs.SourceScope = uint8(min(w.resp.ScopeBits, req.srcBits))
 	}
 	s.opts.Metrics.answer(&w.counters, &w.resp)
-	return s.pack(w, start, buf, reply, req, w.resp.Zone, q.Qtype)
+	return s.pack(w, buf, reply, req, w.resp.Zone, q.Qtype)
 }
 
 // parse applies the protocol's rules to a query. A non-success rcode means
@@ -224,7 +230,7 @@ func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
 
 // pack adds the OPT record, truncates to the client's size over UDP, and
 // packs the reply.
-func (s *Server) pack(w *worker, start time.Time, buf []byte, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
+func (s *Server) pack(w *worker, buf []byte, r *dns.Msg, req *request, zone string, qtype uint16) []byte {
 	if req.opt != nil {
 		opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}}
 		opt.SetUDPSize(uint16(s.opts.MaxUDPSize))
@@ -237,10 +243,10 @@ func (s *Server) pack(w *worker, start time.Time, buf []byte, r *dns.Msg, req *r
 	if r.Len() > req.udpSize {
 		r.Truncate(req.udpSize)
 	}
-	return s.finishMsg(w, start, buf, r, zone, qtype)
+	return s.finishMsg(w, buf, r, zone, qtype)
 }
 
-func (s *Server) finishMsg(w *worker, start time.Time, buf []byte, r *dns.Msg, zone string, qtype uint16) []byte {
+func (s *Server) finishMsg(w *worker, buf []byte, r *dns.Msg, zone string, qtype uint16) []byte {
 	out, err := r.PackBuffer(buf[:cap(buf)])
 	if err != nil {
 		s.log.Warn("packing reply", "err", err)
@@ -249,6 +255,6 @@ func (s *Server) finishMsg(w *worker, start time.Time, buf []byte, r *dns.Msg, z
 		out, _ = fail.Pack()
 		r = fail
 	}
-	s.opts.Metrics.query(&w.counters, zone, qtype, r.Rcode, time.Since(start))
+	s.opts.Metrics.query(&w.counters, zone, qtype, r.Rcode)
 	return out
 }
