@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sync"
 	"syscall"
 
@@ -29,12 +28,11 @@ func cmdServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if !ok {
 		return 1
 	}
-	debug.FreeOSMemory() // return the load's garbage: the table is what stays
 	log := st.Config.Log.Logger(stderr)
 	for _, p := range st.Problems {
 		log.Warn("zone warning", "problem", p.String())
 	}
-	srv, err := server.New(server.Options{Logger: log}, st)
+	srv, err := server.New(server.Options{Logger: log, FreeLoadGarbage: true}, st)
 	if err != nil {
 		_ = st.Close()
 		log.Error("serve failed", "err", err)

@@ -182,8 +182,11 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	c.file = mz.File
 	c.uses = map[int]*use{}
 	for _, rec := range mz.Records {
-		if s := c.rrset(rec); s != nil {
-			z.add(strings.ToLower(rec.FQDN()), s)
+		// One name per record, shared by its set, its RRs' headers and
+		// its node (lower-casing a lower-case name does not copy it).
+		fqdn := rec.FQDN()
+		if s := c.rrset(rec, fqdn); s != nil {
+			z.add(strings.ToLower(fqdn), s)
 		}
 	}
 	z.linkWildcards()
@@ -290,10 +293,14 @@ func (z *zone) addGlue() {
 // occluded warns about records below a delegation, which are never served
 // (addresses there may be glue, and are not warned about).
 func (c *compiler) occluded(z *zone, mz *model.Zone) {
+	if !z.delegates() {
+		return
+	}
 	for _, rec := range mz.Records {
-		_, cut := z.find(strings.ToLower(rec.FQDN()))
+		fqdn := strings.ToLower(rec.FQDN())
+		_, cut := z.find(fqdn)
 		glue := rec.Type == "A" || rec.Type == "AAAA"
-		if cut != nil && cut.name != strings.ToLower(rec.FQDN()) && !glue {
+		if cut != nil && cut.name != fqdn && !glue {
 			c.problem(rec, true, "below the delegation at %s; it is never served", cut.name)
 		}
 	}
@@ -309,4 +316,14 @@ type sharedCheck struct {
 type sharedTarget struct {
 	id    int
 	check model.Healthcheck // filled and normalized
+}
+
+// delegates reports whether z has a delegation below its apex.
+func (z *zone) delegates() bool {
+	for _, n := range z.nodes {
+		if n.delegation {
+			return true
+		}
+	}
+	return false
 }

@@ -11,15 +11,15 @@ import (
 )
 
 // rrset compiles one record, or returns nil and records a problem.
-func (c *compiler) rrset(rec *model.Record) *rrset {
+func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 	rtype := rec.Type.Code()
 	if rtype == 0 {
 		c.problem(rec, false, "unknown type %s", rec.Type)
 		return nil
 	}
-	s := &rrset{rtype: rtype, fqdn: rec.FQDN()}
+	s := &rrset{rtype: rtype, fqdn: fqdn}
 	for _, v := range rec.Values {
-		rr, err := c.rr(rec, v)
+		rr, err := c.rr(rec, fqdn, v)
 		if err != nil {
 			c.problem(rec, rec.Lenient, "value %s: %v", v, err)
 			continue
@@ -30,7 +30,7 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 		s.target = strings.ToLower(s.rrs[0].rr.(*dns.CNAME).Target)
 	}
 	if rec.Dynamic != nil {
-		s.dyn = c.dynamic(rec)
+		s.dyn = c.dynamic(rec, fqdn)
 	}
 	if len(s.rrs) == 0 && s.dyn == nil {
 		return nil
@@ -38,15 +38,15 @@ func (c *compiler) rrset(rec *model.Record) *rrset {
 	return s
 }
 
-func (c *compiler) rr(rec *model.Record, rdata string) (record, error) {
-	rr, err := build(rec, rdata)
+func (c *compiler) rr(rec *model.Record, fqdn, rdata string) (record, error) {
+	rr, err := build(rec, fqdn, rdata)
 	if err != nil {
 		return record{}, err
 	}
 	return newRecord(rr)
 }
 
-func (c *compiler) dynamic(rec *model.Record) *dynamic {
+func (c *compiler) dynamic(rec *model.Record, fqdn string) *dynamic {
 	d := &dynamic{answers: max(1, rec.Signpost.Answers), neverDark: rec.Dynamic.NeverDark}
 	index := map[string]int{}
 	for i, p := range rec.Dynamic.Pools {
@@ -58,7 +58,7 @@ func (c *compiler) dynamic(rec *model.Record) *dynamic {
 			pl.fallback = i
 		}
 		for _, pv := range p.Values {
-			if v, ok := c.value(rec, pv); ok {
+			if v, ok := c.value(rec, fqdn, pv); ok {
 				pl.values = append(pl.values, v)
 			}
 		}
@@ -78,8 +78,8 @@ func (c *compiler) dynamic(rec *model.Record) *dynamic {
 	return d
 }
 
-func (c *compiler) value(rec *model.Record, pv model.PoolValue) (value, bool) {
-	rr, err := c.rr(rec, pv.Value)
+func (c *compiler) value(rec *model.Record, fqdn string, pv model.PoolValue) (value, bool) {
+	rr, err := c.rr(rec, fqdn, pv.Value)
 	if err != nil {
 		c.problem(rec, rec.Lenient, "pool value %s: %v", pv.Value, err)
 		return value{}, false

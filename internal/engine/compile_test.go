@@ -45,3 +45,35 @@ func TestCompileWarnsAboutGeoCoverage(t *testing.T) {
 		})
 	}
 }
+
+// Records below a delegation are never served: each is warned about once,
+// by line, except addresses (which may be glue); a zone without
+// delegations warns about nothing.
+func TestCompileWarnsAboutOccludedRecords(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"delegated", "sub:\n  type: NS\n  values: [ns.sub.example.com.]\nns.sub:\n  type: A\n  value: 192.0.2.1\nwww.sub:\n  type: TXT\n  value: hidden\nDeep.Www.Sub:\n  type: CNAME\n  value: www.example.com.\nwww:\n  type: TXT\n  value: seen\n",
+			[]string{"www.sub.example.com.:TXT", "Deep.Www.Sub.example.com.:CNAME"}},
+		{"no delegation", "www.sub:\n  type: TXT\n  value: seen\nsub:\n  type: A\n  value: 192.0.2.1\n", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			z, probs := zonefile.Parse("z.yaml", "example.com.", []byte(tc.src))
+			if len(probs) > 0 {
+				t.Fatal(probs)
+			}
+			_, got := engine.Compile([]*model.Zone{z}, engine.Options{})
+			var occluded []string
+			for _, p := range got {
+				if strings.Contains(p.Reason, "below the delegation at sub.example.com.") && p.Warning && p.Line > 0 {
+					occluded = append(occluded, p.Name+":"+string(p.Type))
+				}
+			}
+			if strings.Join(occluded, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("occluded = %q, want %q (all: %v)", occluded, tc.want, got)
+			}
+		})
+	}
+}

@@ -13,14 +13,15 @@ import (
 // BuildRR builds the record of rec with one value in presentation format,
 // as the engine serves it; providers that speak DNS (RFC 2136) write the
 // same records.
-func BuildRR(rec *model.Record, rdata string) (dns.RR, error) { return build(rec, rdata) }
+func BuildRR(rec *model.Record, rdata string) (dns.RR, error) { return build(rec, rec.FQDN(), rdata) }
 
 // build makes the DNS record for one value that model validated, from its
 // fields, without a second parser: the value is checked once, by model.
-// An error means model let through what it should not have.
-func build(rec *model.Record, rdata string) (dns.RR, error) {
+// An error means model let through what it should not have. fqdn is
+// rec.FQDN(), made once by the caller.
+func build(rec *model.Record, fqdn, rdata string) (dns.RR, error) {
 	rtype := rec.Type.Code()
-	hdr := dns.RR_Header{Name: dns.Fqdn(rec.FQDN()), Rrtype: rtype, Class: dns.ClassINET, Ttl: rec.TTL}
+	hdr := dns.RR_Header{Name: dns.Fqdn(fqdn), Rrtype: rtype, Class: dns.ClassINET, Ttl: rec.TTL}
 	n := &numbers{rdata: rdata}
 	var rr dns.RR
 	switch rtype {
