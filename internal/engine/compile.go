@@ -177,7 +177,7 @@ func (c *compiler) problem(rec *model.Record, warn bool, format string, args ...
 
 func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	name := strings.ToLower(mz.Name)
-	z := &zone{name: name, nodes: map[string]*node{}, token: mz.Token, soaV: soa}
+	z := &zone{name: name, nodes: make(map[string]*node, len(mz.Records)+1), token: mz.Token, soaV: soa}
 	z.nodes[name] = &node{name: name}
 	c.file = mz.File
 	c.uses = map[int]*use{}

@@ -302,26 +302,28 @@ func parseSignpost(rec *Record, sp *Data, rs *reasons) {
 // problems without file names.
 func ValidateZone(z *Zone) Problems {
 	var out Problems
-	byName := map[string][]*Record{}
-	var names []string
+	// Most names hold one record: count them first, and look at types
+	// only where a name holds several.
+	count := make(map[string]int32, len(z.Records))
+	for _, r := range z.Records {
+		count[strings.ToLower(r.Name)]++
+	}
+	type nameType struct {
+		name string
+		typ  RRType
+	}
+	seen := map[nameType]bool{}
 	for _, r := range z.Records {
 		n := strings.ToLower(r.Name)
-		if _, ok := byName[n]; !ok {
-			names = append(names, n)
+		if count[n] < 2 {
+			continue
 		}
-		byName[n] = append(byName[n], r)
-	}
-	for _, n := range names {
-		recs := byName[n]
-		seen := map[RRType]bool{}
-		for _, r := range recs {
-			if seen[r.Type] {
-				out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "duplicate record: " + string(r.Type) + " is defined twice at this name"})
-			}
-			seen[r.Type] = true
-			if r.Type == "CNAME" && len(recs) > 1 {
-				out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: fmt.Sprintf("CNAME cannot coexist with other records at %s", r.FQDN())})
-			}
+		if seen[nameType{n, r.Type}] {
+			out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: "duplicate record: " + string(r.Type) + " is defined twice at this name"})
+		}
+		seen[nameType{n, r.Type}] = true
+		if r.Type == "CNAME" {
+			out = append(out, Problem{Line: r.Line, Name: r.FQDN(), Type: r.Type, Reason: fmt.Sprintf("CNAME cannot coexist with other records at %s", r.FQDN())})
 		}
 	}
 	return out

@@ -105,14 +105,42 @@ func (r *fastReader) scalar(line int, text string, isQuoted bool) *model.Data {
 // the common cases it would call a string: a first character that starts
 // no other type, or a digit string with two dots (an IPv4 address: not a
 // number, and no timestamp has two dots).
+//
+// It also answers two cases yaml.v3 would resolve the long way round: a
+// first letter of yYnNtTfFoO, for which yaml.v3 only looks the whole
+// scalar up among its spellings of true, false and null; and a string of
+// up to 18 digits without a leading zero, which is an int (a leading zero
+// makes it octal or, failing that, a float).
 func plainKind(text string) model.Kind {
-	if text != "" && !strings.ContainsRune("+-0123456789yYnNtTfFoO~<.", rune(text[0])) {
-		return model.KindString
+	if text == "" {
+		return scalarKind(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
 	}
-	if text != "" && text[0] >= '0' && text[0] <= '9' && strings.Count(text, ".") >= 2 {
+	switch c := text[0]; {
+	case strings.IndexByte("yYnNtTfFoO", c) >= 0:
+		switch text {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return model.KindBool
+		case "null", "Null", "NULL":
+			return model.KindNull
+		}
+		return model.KindString
+	case !strings.ContainsRune("+-0123456789~<.", rune(c)):
+		return model.KindString
+	case c >= '1' && c <= '9' && len(text) <= 18 && allDigits(text):
+		return model.KindInt
+	case c >= '0' && c <= '9' && strings.Count(text, ".") >= 2:
 		return model.KindString
 	}
 	return scalarKind(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func scalarKind(n *yaml.Node) model.Kind {

@@ -101,10 +101,11 @@ func (f *flow) plain(inFlow bool) (string, error) {
 
 func (f *flow) list() (*model.Data, error) {
 	d := f.r.node(model.KindList, f.line)
+	r, vbase := f.r, len(f.r.vals)
 	f.pos++ // [
 	for {
 		f.skipSpace()
-		if f.pos < len(f.s) && f.s[f.pos] == ']' && len(d.Items) == 0 {
+		if f.pos < len(f.s) && f.s[f.pos] == ']' && len(r.vals) == vbase {
 			f.pos++
 			return d, nil
 		}
@@ -112,8 +113,9 @@ func (f *flow) list() (*model.Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.Items = append(d.Items, v)
+		r.vals = append(r.vals, v)
 		if done, err := f.separator(']'); done || err != nil {
+			r.closeList(d, vbase)
 			return d, err
 		}
 	}
@@ -121,11 +123,12 @@ func (f *flow) list() (*model.Data, error) {
 
 func (f *flow) mapping() (*model.Data, error) {
 	d := f.r.node(model.KindMap, f.line)
-	f.pos++ // {
-	seen := map[string]int{}
+	r, kbase, vbase := f.r, len(f.r.keys), len(f.r.vals)
+	var seen map[string]int // past a few keys; below, a scan of the keys
+	f.pos++                 // {
 	for {
 		f.skipSpace()
-		if f.pos < len(f.s) && f.s[f.pos] == '}' && len(d.Keys) == 0 {
+		if f.pos < len(f.s) && f.s[f.pos] == '}' && len(r.keys) == kbase {
 			f.pos++
 			return d, nil
 		}
@@ -142,13 +145,20 @@ func (f *flow) mapping() (*model.Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := seen[key]; dup {
+		if _, dup := firstLine(r.keys[kbase:], r.keyLines[kbase:], seen, key); dup {
 			return nil, errSlow // rare: yaml.v3 and the converter report it
 		}
-		seen[key] = f.line
-		d.Keys = append(d.Keys, key)
-		d.Values = append(d.Values, v)
+		r.keys, r.keyLines, r.vals = append(r.keys, key), append(r.keyLines, f.line), append(r.vals, v)
+		if seen != nil {
+			seen[key] = f.line
+		} else if len(r.keys)-kbase > 16 {
+			seen = make(map[string]int, 64)
+			for _, k := range r.keys[kbase:] {
+				seen[k] = f.line
+			}
+		}
 		if done, err := f.separator('}'); done || err != nil {
+			r.closeMap(d, kbase, vbase)
 			return d, err
 		}
 	}
