@@ -17,7 +17,7 @@ func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 		c.problem(rec, false, "unknown type %s", rec.Type)
 		return nil
 	}
-	s := &rrset{rtype: rtype, fqdn: fqdn}
+	s := &rrset{rtype: rtype, fqdn: fqdn, rrs: make([]record, 0, len(rec.Values))}
 	for _, v := range rec.Values {
 		rr, err := c.rr(rec, fqdn, v)
 		if err != nil {
@@ -48,13 +48,19 @@ func (c *compiler) rr(rec *model.Record, fqdn, rdata string) (record, error) {
 
 func (c *compiler) dynamic(rec *model.Record, fqdn string) *dynamic {
 	d := &dynamic{answers: max(1, rec.Signpost.Answers), neverDark: rec.Dynamic.NeverDark}
-	index := map[string]int{}
-	for i, p := range rec.Dynamic.Pools {
-		index[p.Name] = i
+	index := func(name string) (int, bool) { // pools are few: no map
+		for i, p := range rec.Dynamic.Pools {
+			if p.Name == name {
+				return i, true
+			}
+		}
+		return -1, false
 	}
+	d.pools = make([]pool, 0, len(rec.Dynamic.Pools))
+	d.rules = make([]rule, 0, len(rec.Dynamic.Rules))
 	for _, p := range rec.Dynamic.Pools {
-		pl := pool{name: p.Name, fallback: -1, point: p.Point}
-		if i, ok := index[p.Fallback]; ok && p.Fallback != "" {
+		pl := pool{name: p.Name, fallback: -1, point: p.Point, values: make([]value, 0, len(p.Values))}
+		if i, ok := index(p.Fallback); ok && p.Fallback != "" {
 			pl.fallback = i
 		}
 		for _, pv := range p.Values {
@@ -66,7 +72,7 @@ func (c *compiler) dynamic(rec *model.Record, fqdn string) *dynamic {
 	}
 	for _, r := range rec.Dynamic.Rules {
 		ru := rule{pool: -1, nearest: r.Nearest, subnets: r.Subnets, text: ruleText(r)}
-		if i, ok := index[r.Pool]; ok {
+		if i, ok := index(r.Pool); ok {
 			ru.pool = i
 		}
 		for _, code := range r.Geos {
@@ -88,7 +94,7 @@ func (c *compiler) value(rec *model.Record, fqdn string, pv model.PoolValue) (va
 	if cn, ok := rr.rr.(*dns.CNAME); ok {
 		v.cname = strings.ToLower(cn.Target)
 	}
-	hc := rec.Healthcheck
+	hc := rec.Healthcheck()
 	if pv.Healthcheck != nil {
 		hc = *pv.Healthcheck
 	}

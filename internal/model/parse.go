@@ -197,7 +197,6 @@ func parseDynamicBlock(rec *Record, d, dyn *Data, rs *reasons) {
 // healthcheck and signpost. Other keys are provider-specific blocks, which
 // octoDNS allows and signpost leaves alone.
 func parseMeta(rec *Record, d *Data, rs *reasons) {
-	rec.Healthcheck = DefaultHealthcheck()
 	rec.Signpost.Answers = 1
 	meta, ok := d.Get("octodns")
 	if !ok {
@@ -244,6 +243,7 @@ func parseHealthcheck(rec *Record, hc *Data, rs *reasons) {
 		rs.add(hc.Line, "octodns.healthcheck must be a dict")
 		return
 	}
+	own := rec.ownCheck()
 	for i, k := range hc.Keys {
 		v := hc.Values[i]
 		switch k {
@@ -251,24 +251,24 @@ func parseHealthcheck(rec *Record, hc *Data, rs *reasons) {
 			p := v.Text
 			switch p {
 			case "HTTP", "HTTPS", "TCP", "ICMP":
-				rec.Healthcheck.Protocol = p
+				own.Protocol = p
 			case "UDP":
-				rec.Healthcheck.Protocol = p
+				own.Protocol = p
 				rs.warn(v.Line, "UDP health checks are not supported by signpost; the values are treated as healthy")
 			default:
 				rs.add(v.Line, "invalid healthcheck protocol")
 			}
 		case "host":
-			rec.Healthcheck.Host = v.Text
+			own.Host = v.Text
 		case "path":
-			rec.Healthcheck.Path = v.Text
+			own.Path = v.Text
 		case "port":
 			n, ok := v.Int()
 			if !ok || n < 1 || n > 65535 {
 				rs.add(v.Line, "invalid healthcheck port %q", v.String())
 				continue
 			}
-			rec.Healthcheck.Port = uint16(n)
+			own.Port = uint16(n)
 		default:
 			rs.add(v.Line, "unknown key %q in octodns.healthcheck", k)
 		}
@@ -291,7 +291,7 @@ func parseSignpost(rec *Record, sp *Data, rs *reasons) {
 			}
 			rec.Signpost.Answers = int(n)
 		case "healthcheck":
-			parseProbeOptions(&rec.Healthcheck, v, rs)
+			parseProbeOptions(rec.ownCheck(), v, rs)
 		default:
 			rs.add(v.Line, "unknown key %q in octodns.signpost", k)
 		}

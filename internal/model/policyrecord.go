@@ -26,7 +26,7 @@ func PolicyRecord(zone, name string, typ RRType, p *Policy, ips map[netip.Addr]*
 // PolicyRecordWith builds the record at name in zone from a dynamic block
 // PolicyDynamic made for p and typ; records of one policy share it.
 func PolicyRecordWith(zone, name string, typ RRType, p *Policy, d *Dynamic, check Healthcheck) *Record {
-	return &Record{Zone: zone, Name: APIName(name), Type: typ, TTL: p.TTL, Dynamic: d, Healthcheck: check,
+	return &Record{Zone: zone, Name: APIName(name), Type: typ, TTL: p.TTL, Dynamic: d, Check: &check,
 		Signpost: SignpostOptions{Answers: 1}, Policy: p.ID}
 }
 

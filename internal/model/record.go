@@ -100,11 +100,14 @@ type Record struct {
 	// record they are the backup values served when every pool has failed.
 	Values []string
 
-	Dynamic     *Dynamic
-	Healthcheck Healthcheck
-	Signpost    SignpostOptions
-	Lenient     bool
-	Ignored     bool
+	Dynamic *Dynamic
+	// Check is the record's health check; nil is octoDNS's default
+	// (DefaultHealthcheck), which most records keep: a million records
+	// then hold no copy of it. Read it with Healthcheck.
+	Check    *Healthcheck
+	Signpost SignpostOptions
+	Lenient  bool
+	Ignored  bool
 	// Policy is the id of the policy a policy record answers from; its
 	// Dynamic block is built from the policy.
 	Policy string
@@ -116,6 +119,24 @@ type Record struct {
 	Providers map[string]*Data
 
 	Line int // source line of the record
+}
+
+// Healthcheck returns the record's health check.
+func (r *Record) Healthcheck() Healthcheck {
+	if r.Check == nil {
+		return DefaultHealthcheck()
+	}
+	return *r.Check
+}
+
+// ownCheck returns r's own health check, made from the default the
+// first time.
+func (r *Record) ownCheck() *Healthcheck {
+	if r.Check == nil {
+		hc := DefaultHealthcheck()
+		r.Check = &hc
+	}
+	return r.Check
 }
 
 // FQDN returns the record's fully qualified name.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/signpost-dns/signpost/internal/model"
 )
@@ -87,7 +88,9 @@ func readFast(src []byte) (d *model.Data, probs []model.Problem, ok bool) {
 // split cuts src into significant lines, refusing bytes the subset leaves
 // to yaml.v3: tabs, carriage returns, control and non-ASCII bytes.
 func (r *fastReader) split(b []byte) bool {
-	src := string(b) // one copy, which every line and scalar slices
+	// No copy: every line and scalar slices b, and Parse copies out what
+	// a zone keeps (detach.go).
+	src := unsafe.String(unsafe.SliceData(b), len(b))
 	r.lines = make([]fastLine, 0, len(src)/24)
 	no, start := 1, 0
 	for i := 0; i <= len(src); i++ {

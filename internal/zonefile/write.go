@@ -95,7 +95,7 @@ func dynamicData(r *model.Record) map[string]any {
 // healthcheckData returns the octodns.healthcheck keys that differ from
 // octoDNS's defaults.
 func healthcheckData(r *model.Record) map[string]any {
-	hc, def := r.Healthcheck, model.DefaultHealthcheck()
+	hc, def := r.Healthcheck(), model.DefaultHealthcheck()
 	out := map[string]any{}
 	if hc.Protocol != "" && hc.Protocol != def.Protocol {
 		out["protocol"] = hc.Protocol

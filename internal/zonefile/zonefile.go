@@ -132,6 +132,7 @@ func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
 	if root.Kind != model.KindMap {
 		return nil, model.Problems{{File: file, Line: root.Line, Name: zone, Reason: "a zone file must map record names to records"}}
 	}
+	z.Records = make([]*model.Record, 0, len(root.Keys))
 	probs := model.Problems(docProbs)
 	for i := range probs {
 		probs[i].Name = zone
@@ -149,6 +150,7 @@ func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
 	for i := range probs {
 		probs[i].File = file
 	}
+	newDetacher().zone(z, probs)
 	return z, probs
 }
 

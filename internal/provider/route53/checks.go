@@ -79,7 +79,7 @@ func (l *layout) check(r *model.Record, fqdn string, v model.PoolValue, o r53Opt
 			return c
 		}
 	}
-	hc := r.Healthcheck
+	hc := r.Healthcheck()
 	switch hc.Protocol {
 	case "HTTP", "HTTPS", "TCP":
 	default:

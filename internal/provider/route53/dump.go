@@ -58,8 +58,7 @@ func relName(fqdn, zone string) string {
 }
 
 func dumpRecord(zone string, r Record, checks map[string]*types.HealthCheckConfig) (*model.Record, error) {
-	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: model.RRType(r.Type), TTL: model.DefaultTTL,
-		Healthcheck: model.DefaultHealthcheck()}
+	rec := &model.Record{Zone: zone, Name: relName(r.Name, zone), Type: model.RRType(r.Type), TTL: model.DefaultTTL}
 	if len(r.Sets) == 1 && r.Sets[0].Name == r.Name && r.Sets[0].Alias == nil && r.Sets[0].SetID == "" {
 		rec.TTL, rec.Values = r.Sets[0].TTL, r.Sets[0].Value
 		return rec, nil
@@ -158,7 +157,11 @@ func dumpValue(rec *model.Record, s RRSet, checks map[string]*types.HealthCheckC
 	if aws.ToBool(cfg.Disabled) && aws.ToBool(cfg.Inverted) {
 		v.Status = model.StatusDown
 	}
-	hc := &rec.Healthcheck
+	if rec.Check == nil {
+		def := model.DefaultHealthcheck()
+		rec.Check = &def
+	}
+	hc := rec.Check
 	hc.Protocol, hc.Port = string(cfg.Type), uint16(aws.ToInt32(cfg.Port))
 	if cfg.ResourcePath != nil {
 		hc.Path = aws.ToString(cfg.ResourcePath)
