@@ -193,6 +193,7 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	c.soa(z, mz, soa)
 	z.addGlue()
 	c.occluded(z, mz)
+	z.nsNodes, z.wilds = nil, nil
 	z.probs = c.probs
 	for _, u := range c.uses {
 		z.uses = append(z.uses, u)
@@ -207,9 +208,14 @@ func (z *zone) add(fqdn string, s *rrset) {
 	case s.rtype == dns.TypeCNAME:
 		n.cname = s
 	default:
+		if s.rtype == dns.TypeNS && n.set(dns.TypeNS) == nil {
+			z.nsNodes = append(z.nsNodes, n)
+		}
 		n.sets = append(n.sets, s)
-		if s.rtype == dns.TypeNS && fqdn != z.name {
-			n.delegation = true
+		if s.rtype == dns.TypeNS {
+			if fqdn != z.name {
+				n.delegation, z.delegated = true, true
+			}
 		}
 	}
 }
@@ -223,6 +229,9 @@ func (z *zone) node(fqdn string) *node {
 	}
 	n = &node{name: fqdn}
 	z.nodes[fqdn] = n
+	if strings.HasPrefix(fqdn, "*.") {
+		z.wilds = append(z.wilds, n)
+	}
 	if i := strings.IndexByte(fqdn, '.'); i >= 0 && fqdn != z.name {
 		z.node(fqdn[i+1:])
 	}
@@ -230,11 +239,9 @@ func (z *zone) node(fqdn string) *node {
 }
 
 func (z *zone) linkWildcards() {
-	for name, n := range z.nodes {
-		if strings.HasPrefix(name, "*.") {
-			if parent := z.nodes[name[2:]]; parent != nil {
-				parent.wild = n
-			}
+	for _, n := range z.wilds {
+		if parent := z.nodes[n.name[2:]]; parent != nil {
+			parent.wild = n
 		}
 	}
 }
@@ -271,7 +278,7 @@ func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
 
 // addGlue attaches to every NS set the in-zone addresses of its servers.
 func (z *zone) addGlue() {
-	for _, n := range z.nodes {
+	for _, n := range z.nsNodes {
 		ns := n.set(dns.TypeNS)
 		if ns == nil {
 			continue
@@ -293,7 +300,7 @@ func (z *zone) addGlue() {
 // occluded warns about records below a delegation, which are never served
 // (addresses there may be glue, and are not warned about).
 func (c *compiler) occluded(z *zone, mz *model.Zone) {
-	if !z.delegates() {
+	if !z.delegated {
 		return
 	}
 	for _, rec := range mz.Records {
@@ -316,14 +323,4 @@ type sharedCheck struct {
 type sharedTarget struct {
 	id    int
 	check model.Healthcheck // filled and normalized
-}
-
-// delegates reports whether z has a delegation below its apex.
-func (z *zone) delegates() bool {
-	for _, n := range z.nodes {
-		if n.delegation {
-			return true
-		}
-	}
-	return false
 }

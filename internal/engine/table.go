@@ -35,6 +35,13 @@ type zone struct {
 	soaV  SOA
 	probs model.Problems
 	uses  []*use // the targets its values probe, in record order
+
+	// While it compiles: the nodes holding NS sets, the wildcard nodes,
+	// and whether any NS set is a delegation, so that linking wildcards,
+	// attaching glue and finding occluded records need not walk every
+	// node. Cleared once compiled.
+	nsNodes, wilds []*node
+	delegated      bool
 }
 
 // use is one zone's use of a target: its strictest check there and the
