@@ -190,14 +190,23 @@ func (s *Server) Run(ctx context.Context) error {
 // freeLoadGarbage returns the load's garbage to the OS once DNS is served:
 // the table is what stays.
 func (s *Server) freeLoadGarbage(ctx context.Context) {
-	if s.dns != nil {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.dns.Serving():
-		}
+	if s.serving(ctx) {
+		debug.FreeOSMemory()
 	}
-	debug.FreeOSMemory()
+}
+
+// serving waits until DNS is served (at once without DNS); false if ctx
+// ended first.
+func (s *Server) serving(ctx context.Context) bool {
+	if s.dns == nil {
+		return true
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.dns.Serving():
+		return true
+	}
 }
 
 func (s *Server) listenHTTP(st *State) error {

@@ -20,12 +20,8 @@ import (
 // sent to its own listener. github.com/coreos/go-systemd is the protocol's
 // well-kept Go implementation (its daemon package has no dependencies).
 func (s *Server) systemd(ctx context.Context) {
-	if s.dns != nil {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.dns.Serving():
-		}
+	if !s.serving(ctx) {
+		return
 	}
 	st := s.cur.Load()
 	s.sdNotify(daemon.SdNotifyReady + "\nSTATUS=" + fmt.Sprintf("serving %d zones, serial %d", len(st.Table.Zones()), st.Table.Serial()))

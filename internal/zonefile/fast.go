@@ -147,8 +147,7 @@ func isEntry(text string) bool { return text == "-" || strings.HasPrefix(text, "
 
 func (r *fastReader) mapping(indent int) (*model.Data, error) {
 	d := r.node(model.KindMap, r.lines[r.i].no)
-	kbase, vbase := len(r.keys), len(r.vals)
-	var seen map[string]int // past a few keys; below, a scan of the keys
+	e := r.entries()
 	for r.i < len(r.lines) {
 		l := r.lines[r.i]
 		if l.indent < indent {
@@ -166,30 +165,52 @@ func (r *fastReader) mapping(indent int) (*model.Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		if first, dup := firstLine(r.keys[kbase:], r.keyLines[kbase:], seen, key); dup {
+		if first, dup := e.first(key); dup {
 			// yaml.v3's converter never looks inside a duplicate's value
 			r.probs = append(r.probs[:before], duplicateKey(l.no, key, first))
 			continue
 		}
-		r.keys, r.keyLines, r.vals = append(r.keys, key), append(r.keyLines, l.no), append(r.vals, v)
-		if seen != nil {
-			seen[key] = l.no
-		} else if len(r.keys)-kbase > 16 {
-			seen = make(map[string]int, 64)
-			for i, k := range r.keys[kbase:] {
-				seen[k] = r.keyLines[kbase+i]
-			}
-		}
+		e.add(key, l.no, v)
 	}
-	r.closeMap(d, kbase, vbase)
+	e.close(d)
 	return d, nil
 }
 
-// closeMap moves a mapping's entries, from kbase and vbase up, off the
-// stacks into d.
-func (r *fastReader) closeMap(d *model.Data, kbase, vbase int) {
-	d.Keys, d.Values = cut(&r.strSlab, r.keys[kbase:]), cut(&r.dataSlab, r.vals[vbase:])
-	r.keys, r.keyLines, r.vals = r.keys[:kbase], r.keyLines[:kbase], r.vals[:vbase]
+// mapEntries are the entries of the mapping being read: on the reader's
+// stacks from kbase and vbase up, and past a few keys also in a map.
+type mapEntries struct {
+	r            *fastReader
+	kbase, vbase int
+	seen         map[string]int // key to line; nil below 17 keys, which are scanned
+}
+
+func (r *fastReader) entries() *mapEntries {
+	return &mapEntries{r: r, kbase: len(r.keys), vbase: len(r.vals)}
+}
+
+// first returns the line of key's first entry, if it has one.
+func (e *mapEntries) first(key string) (int, bool) {
+	return firstLine(e.r.keys[e.kbase:], e.r.keyLines[e.kbase:], e.seen, key)
+}
+
+func (e *mapEntries) add(key string, line int, v *model.Data) {
+	r := e.r
+	r.keys, r.keyLines, r.vals = append(r.keys, key), append(r.keyLines, line), append(r.vals, v)
+	if e.seen != nil {
+		e.seen[key] = line
+	} else if len(r.keys)-e.kbase > 16 {
+		e.seen = make(map[string]int, 64)
+		for i, k := range r.keys[e.kbase:] {
+			e.seen[k] = r.keyLines[e.kbase+i]
+		}
+	}
+}
+
+// close moves the entries off the stacks into d.
+func (e *mapEntries) close(d *model.Data) {
+	r := e.r
+	d.Keys, d.Values = cut(&r.strSlab, r.keys[e.kbase:]), cut(&r.dataSlab, r.vals[e.vbase:])
+	r.keys, r.keyLines, r.vals = r.keys[:e.kbase], r.keyLines[:e.kbase], r.vals[:e.vbase]
 }
 
 // closeList moves a sequence's items, from vbase up, off the stack into d.

@@ -123,12 +123,11 @@ func (f *flow) list() (*model.Data, error) {
 
 func (f *flow) mapping() (*model.Data, error) {
 	d := f.r.node(model.KindMap, f.line)
-	r, kbase, vbase := f.r, len(f.r.keys), len(f.r.vals)
-	var seen map[string]int // past a few keys; below, a scan of the keys
-	f.pos++                 // {
+	e := f.r.entries()
+	f.pos++ // {
 	for {
 		f.skipSpace()
-		if f.pos < len(f.s) && f.s[f.pos] == '}' && len(r.keys) == kbase {
+		if f.pos < len(f.s) && f.s[f.pos] == '}' && len(f.r.keys) == e.kbase {
 			f.pos++
 			return d, nil
 		}
@@ -145,20 +144,12 @@ func (f *flow) mapping() (*model.Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := firstLine(r.keys[kbase:], r.keyLines[kbase:], seen, key); dup {
+		if _, dup := e.first(key); dup {
 			return nil, errSlow // rare: yaml.v3 and the converter report it
 		}
-		r.keys, r.keyLines, r.vals = append(r.keys, key), append(r.keyLines, f.line), append(r.vals, v)
-		if seen != nil {
-			seen[key] = f.line
-		} else if len(r.keys)-kbase > 16 {
-			seen = make(map[string]int, 64)
-			for _, k := range r.keys[kbase:] {
-				seen[k] = f.line
-			}
-		}
+		e.add(key, f.line, v)
 		if done, err := f.separator('}'); done || err != nil {
-			r.closeMap(d, kbase, vbase)
+			e.close(d)
 			return d, err
 		}
 	}
