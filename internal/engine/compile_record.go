@@ -71,7 +71,7 @@ func (c *compiler) dynamic(rec *model.Record, fqdn string) *dynamic {
 		d.pools = append(d.pools, pl)
 	}
 	for _, r := range rec.Dynamic.Rules {
-		ru := rule{pool: -1, nearest: r.Nearest, subnets: r.Subnets, text: ruleText(r)}
+		ru := rule{pool: -1, nearest: r.Nearest, subnets: r.Subnets, poolName: r.Pool}
 		if i, ok := index(r.Pool); ok {
 			ru.pool = i
 		}
@@ -163,21 +163,22 @@ func (c *compiler) use(id int, check model.Healthcheck, rec *model.Record) {
 	u.Merge(check, rec.FQDN()+" "+string(rec.Type))
 }
 
-func ruleText(r *model.Rule) string {
+// text describes the rule for explain; made only when explaining.
+func (ru *rule) text() string {
+	if ru.nearest {
+		return "nearest region"
+	}
 	var parts []string
-	for _, s := range r.Subnets {
+	for _, s := range ru.subnets {
 		parts = append(parts, s.String())
 	}
-	for _, g := range r.Geos {
+	for _, g := range ru.geos {
 		parts = append(parts, g.String())
-	}
-	if r.Nearest {
-		return "nearest region"
 	}
 	if len(parts) == 0 {
 		return "catch-all"
 	}
-	return strings.Join(parts, ", ") + " -> " + r.Pool
+	return strings.Join(parts, ", ") + " -> " + ru.poolName
 }
 
 // checkCoverage warns about geo codes the locator can never match.

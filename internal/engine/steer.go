@@ -129,7 +129,7 @@ func (ru *rule) matches(c *client, tr *Trace, num int) bool {
 		c.depend(subnetBits(p, c.addr))
 		if c.addr.IsValid() && p.Contains(c.addr) {
 			if tr != nil {
-				tr.addf("rule %d (%s) matched: client %s is in %s", num, ru.text, c.addr, p)
+				tr.addf("rule %d (%s) matched: client %s is in %s", num, ru.text(), c.addr, p)
 			}
 			return true
 		}
@@ -140,7 +140,7 @@ func (ru *rule) matches(c *client, tr *Trace, num int) bool {
 			for _, g := range ru.geos {
 				if geoMatch(g, loc) {
 					if tr != nil {
-						tr.addf("rule %d (%s) matched: location %s is in %s", num, ru.text, loc.Code(), g)
+						tr.addf("rule %d (%s) matched: location %s is in %s", num, ru.text(), loc.Code(), g)
 					}
 					return true
 				}
@@ -148,7 +148,7 @@ func (ru *rule) matches(c *client, tr *Trace, num int) bool {
 		}
 	}
 	if tr != nil {
-		tr.addf("rule %d (%s) did not match", num, ru.text)
+		tr.addf("rule %d (%s) did not match", num, ru.text())
 	}
 	return false
 }

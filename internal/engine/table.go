@@ -91,7 +91,8 @@ type rule struct {
 	pool    int  // index into pools; -1 when undefined (lenient records)
 	subnets []netip.Prefix
 	geos    []model.GeoCode
-	text    string // for explain
+	// poolName is the pool as the record names it, for explain.
+	poolName string
 }
 
 type pool struct {

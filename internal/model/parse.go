@@ -80,14 +80,10 @@ func checkName(zone, name string, line int, rs *reasons) {
 	if name == "@" {
 		rs.add(line, `invalid name "@", use "" instead`)
 	}
-	fqdn := zone
-	if name != "" {
-		fqdn = name + "." + zone
+	if n := len(zone) + len(name) + min(len(name), 1); n > 253 {
+		rs.add(line, `invalid fqdn, "%s" is too long at %d chars, max is 253`, NameFQDN(name, zone), n)
 	}
-	if n := len(fqdn); n > 253 {
-		rs.add(line, `invalid fqdn, "%s" is too long at %d chars, max is 253`, fqdn, n)
-	}
-	for _, label := range strings.Split(name, ".") {
+	for label := range strings.SplitSeq(name, ".") {
 		if n := len(label); n > 63 {
 			rs.add(line, `invalid label, "%s" is too long at %d chars, max is 63`, label, n)
 		}

@@ -85,6 +85,9 @@ func ipValue(typ RRType, v string) (string, []string) {
 	if err != nil || (typ == "A") != addr.Is4() || addr.Zone() != "" {
 		return "", []string{fmt.Sprintf(`invalid %s address "%s"`, name, v)}
 	}
+	if addr.Is4() {
+		return v, nil // ParseAddr takes IPv4 only in its canonical form
+	}
 	return addr.String(), nil
 }
 
@@ -233,7 +236,7 @@ func checkFQDN(typ RRType, what, s string) string {
 	if len(s) > 254 {
 		return fmt.Sprintf("%s %s %q is not a valid FQDN", typ, what, s)
 	}
-	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+	for label := range strings.SplitSeq(strings.TrimSuffix(s, "."), ".") {
 		if label == "" || len(label) > 63 || !hostLabel(label) {
 			return fmt.Sprintf("%s %s %q is not a valid FQDN", typ, what, s)
 		}

@@ -110,7 +110,8 @@ func (r *fastReader) scalar(line int, text string, isQuoted bool) *model.Data {
 // first letter of yYnNtTfFoO, for which yaml.v3 only looks the whole
 // scalar up among its spellings of true, false and null; and a string of
 // up to 18 digits without a leading zero, which is an int (a leading zero
-// makes it octal or, failing that, a float).
+// makes it octal or, failing that, a float), and one that starts with a
+// digit and has a colon but no dash (IPv6 addresses), which is a string.
 func plainKind(text string) model.Kind {
 	if text == "" {
 		return scalarKind(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
@@ -126,8 +127,10 @@ func plainKind(text string) model.Kind {
 		return model.KindString
 	case !strings.ContainsRune("+-0123456789~<.", rune(c)):
 		return model.KindString
-	case c >= '1' && c <= '9' && len(text) <= 18 && allDigits(text):
+	case c >= '1' && c <= '9' && len(text) <= 18 && allDigits(text), text == "0":
 		return model.KindInt
+	case c >= '0' && c <= '9' && strings.IndexByte(text, ':') >= 0 && strings.IndexByte(text, '-') < 0:
+		return model.KindString // an IPv6 address; no number or timestamp has a colon but no dash
 	case c >= '0' && c <= '9' && strings.Count(text, ".") >= 2:
 		return model.KindString
 	}

@@ -2,6 +2,7 @@ package zonefile
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/signpost-dns/signpost/internal/model"
 )
@@ -12,16 +13,35 @@ import (
 // file (a hundred megabytes for a million records) is garbage once its
 // zone is built, instead of being held by a few strings of every record.
 
-// detacher copies strings out of a file's text; strings that repeat within
-// the file (types, pool names, geos, checks) are copied once.
+// detacher copies strings out of a file's text into blocks of its own
+// (one allocation per block, not per string; a block is never written
+// again where a string was copied); strings that repeat within the file
+// (types, pool names, geos, checks) are copied once.
 type detacher struct {
-	seen map[string]string
+	seen  map[string]string
+	block []byte
+	size  int // of a new block: what the file could need, up to 64 KiB
 }
 
-func newDetacher() *detacher { return &detacher{seen: map[string]string{}} }
+func newDetacher(fileSize int) *detacher {
+	return &detacher{seen: map[string]string{}, size: min(max(fileSize, 64), 64<<10)}
+}
 
 // own copies a string that is likely unique within the file.
-func (d *detacher) own(s string) string { return strings.Clone(s) }
+func (d *detacher) own(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > cap(d.block)-len(d.block) {
+		if len(s) > d.size/4 {
+			return strings.Clone(s) // a long one gets its own
+		}
+		d.block = make([]byte, 0, d.size)
+	}
+	start := len(d.block)
+	d.block = append(d.block, s...)
+	return unsafe.String(&d.block[start], len(s))
+}
 
 // common copies a string that likely repeats within the file, once.
 func (d *detacher) common(s string) string {
@@ -31,7 +51,7 @@ func (d *detacher) common(s string) string {
 	if c, ok := d.seen[s]; ok {
 		return c
 	}
-	c := strings.Clone(s)
+	c := d.own(s)
 	d.seen[c] = c
 	return c
 }

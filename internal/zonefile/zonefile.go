@@ -150,7 +150,7 @@ func Parse(file, zone string, src []byte) (*model.Zone, model.Problems) {
 	for i := range probs {
 		probs[i].File = file
 	}
-	newDetacher().zone(z, probs)
+	newDetacher(len(src)).zone(z, probs)
 	return z, probs
 }
 
