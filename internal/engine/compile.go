@@ -159,6 +159,7 @@ type compiler struct {
 	uses  map[int]*use // the zone's
 	probs model.Problems
 	file  string
+	mem   blocks // the zone's
 }
 
 // registry numbers the table's targets for every zone's compiler.
@@ -181,6 +182,7 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	z.nodes[name] = &node{name: name}
 	c.file = mz.File
 	c.uses = map[int]*use{}
+	c.mem.reset(len(mz.Records))
 	for _, rec := range mz.Records {
 		// One name per record, shared by its set, its RRs' headers and
 		// its node (lower-casing a lower-case name does not copy it).
@@ -267,8 +269,8 @@ func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
 	neg := dns.Copy(soa)
 	neg.Header().Ttl = min(v.TTL, v.Negative)
 	var err error
-	if z.soa, err = newRecord(soa); err == nil {
-		z.negSOA, err = newRecord(neg)
+	if z.soa, err = c.mem.record(soa); err == nil {
+		z.negSOA, err = c.mem.record(neg)
 	}
 	if err != nil {
 		c.probs = append(c.probs, model.Problem{File: mz.File, Name: mz.Name, Reason: "SOA: " + err.Error()})

@@ -39,11 +39,11 @@ func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 }
 
 func (c *compiler) rr(rec *model.Record, fqdn, rdata string) (record, error) {
-	rr, err := build(rec, fqdn, rdata)
+	rr, err := build(&c.mem, rec, fqdn, rdata)
 	if err != nil {
 		return record{}, err
 	}
-	return newRecord(rr)
+	return c.mem.record(rr)
 }
 
 func (c *compiler) dynamic(rec *model.Record, fqdn string) *dynamic {

@@ -13,13 +13,16 @@ import (
 // BuildRR builds the record of rec with one value in presentation format,
 // as the engine serves it; providers that speak DNS (RFC 2136) write the
 // same records.
-func BuildRR(rec *model.Record, rdata string) (dns.RR, error) { return build(rec, rec.FQDN(), rdata) }
+func BuildRR(rec *model.Record, rdata string) (dns.RR, error) {
+	return build(nil, rec, rec.FQDN(), rdata)
+}
 
 // build makes the DNS record for one value that model validated, from its
 // fields, without a second parser: the value is checked once, by model.
 // An error means model let through what it should not have. fqdn is
-// rec.FQDN(), made once by the caller.
-func build(rec *model.Record, fqdn, rdata string) (dns.RR, error) {
+// rec.FQDN(), made once by the caller; b, if not nil, holds the zone's
+// A records.
+func build(b *blocks, rec *model.Record, fqdn, rdata string) (dns.RR, error) {
 	rtype := rec.Type.Code()
 	hdr := dns.RR_Header{Name: dns.Fqdn(fqdn), Rrtype: rtype, Class: dns.ClassINET, Ttl: rec.TTL}
 	n := &numbers{rdata: rdata}
@@ -30,9 +33,12 @@ func build(rec *model.Record, fqdn, rdata string) (dns.RR, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rtype == dns.TypeA {
+		switch {
+		case rtype == dns.TypeA && b != nil && ip.Is4():
+			rr = b.a(hdr, ip)
+		case rtype == dns.TypeA:
 			rr = &dns.A{Hdr: hdr, A: ip.AsSlice()}
-		} else {
+		default:
 			rr = &dns.AAAA{Hdr: hdr, AAAA: ip.AsSlice()}
 		}
 	case dns.TypeCNAME:

@@ -49,7 +49,7 @@ func TestBuildMatchesTheParser(t *testing.T) {
 	for _, rec := range z.Records {
 		for _, v := range rec.Values {
 			n++
-			got, err := build(rec, rec.FQDN(), v)
+			got, err := build(nil, rec, rec.FQDN(), v)
 			if err != nil {
 				t.Errorf("%s %s %q: %v", rec.FQDN(), rec.Type, v, err)
 				continue
