@@ -67,9 +67,9 @@ type record struct {
 	wire []byte
 }
 
-// newRecord packs rr once; the only time the table's RRs are packed.
-// The buffer is dns.Len's uncompressed length, which is exact, so that a
-// million records keep no slack; it grows only if Len ever falls short.
+// newRecord packs rr into a buffer of its own: blocks.record's way out
+// when dns.Len falls short of the packed length. The buffer grows until
+// the record fits.
 func newRecord(rr dns.RR) (record, error) {
 	size := dns.Len(rr)
 	for {
