@@ -22,12 +22,14 @@ type blocks struct {
 // reset starts a zone of n records.
 func (b *blocks) reset(n int) { *b = blocks{records: max(n, 1)} }
 
-func (b *blocks) blockSize(per, limit int) int { return min(max(b.records*per, 64), limit) }
+// blockSize is room for per units a record, up to limit: a zone of one
+// record takes one record's room.
+func (b *blocks) blockSize(per, limit int) int { return min(b.records*per, limit) }
 
 // bytes returns n bytes of their own capacity.
 func (b *blocks) bytes(n int) []byte {
 	if n > cap(b.wire)-len(b.wire) {
-		size := b.blockSize(48, 64<<10)
+		size := max(b.blockSize(48, 64<<10), 64)
 		if n > size/4 {
 			return make([]byte, n)
 		}
