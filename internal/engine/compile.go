@@ -195,6 +195,7 @@ func (c *compiler) zone(mz *model.Zone, soa SOA) *zone {
 	c.soa(z, mz, soa)
 	z.addGlue()
 	c.occluded(z, mz)
+	z.wildcards = len(z.wilds) > 0
 	z.nsNodes, z.wilds = nil, nil
 	z.probs = c.probs
 	for _, u := range c.uses {

@@ -36,12 +36,15 @@ type zone struct {
 	probs model.Problems
 	uses  []*use // the targets its values probe, in record order
 
-	// While it compiles: the nodes holding NS sets, the wildcard nodes,
-	// and whether any NS set is a delegation, so that linking wildcards,
-	// attaching glue and finding occluded records need not walk every
-	// node. Cleared once compiled.
+	// While it compiles: the nodes holding NS sets and the wildcard
+	// nodes, so that linking wildcards and attaching glue need not walk
+	// every node. Cleared once compiled.
 	nsNodes, wilds []*node
-	delegated      bool
+	// delegated and wildcards say whether the zone has a delegation below
+	// its apex and a wildcard; without either, a name is its own node or
+	// does not exist, and find looks no further (most zones, and every
+	// NXDOMAIN in them).
+	delegated, wildcards bool
 }
 
 // use is one zone's use of a target: its strictest check there and the
@@ -142,6 +145,9 @@ func (t *Table) findZone(name string) *zone {
 // returns the highest delegation at or above name.
 func (z *zone) find(name string) (n *node, cut *node) {
 	exact := z.nodes[name]
+	if !z.delegated && !z.wildcards {
+		return exact, nil
+	}
 	var encloser *node
 	for i := 0; i < len(name)-len(z.name); {
 		j := strings.IndexByte(name[i:], '.')
