@@ -101,7 +101,7 @@ func call[In, Out any](ctx context.Context, c *client, op string, fn func(contex
 		}
 		c.mu.Unlock()
 		out, err := fn(ctx, in)
-		if err != nil && cutOff(err) {
+		if err != nil && CutOff(err) {
 			if doneWhenAccepted[op] {
 				return zero, nil // the service said 2xx; nothing in the body is used
 			}
@@ -127,10 +127,11 @@ var doneWhenAccepted = map[string]bool{"ChangeResourceRecordSets": true, "Change
 
 func readOnly(op string) bool { return strings.HasPrefix(op, "List") || strings.HasPrefix(op, "Get") }
 
-// cutOff reports a reply whose status was a success but whose body could
+// CutOff reports a reply whose status was a success but whose body could
 // not be read: the connection was closed under it (seen on loopback under
-// load, aws/aws-sdk-go-v2#2737).
-func cutOff(err error) bool {
+// load, aws/aws-sdk-go-v2#2737). A write it answered was made; a read can
+// be asked again.
+func CutOff(err error) bool {
 	var re *awshttp.ResponseError
 	return errors.As(err, &re) && re.HTTPStatusCode() >= 200 && re.HTTPStatusCode() < 300
 }
