@@ -18,16 +18,6 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	defer st.Close()
 	printProblems(stderr, st.Problems)
-	records, dynamic := 0, 0
-	for _, z := range st.Zones {
-		records += len(z.Records)
-		for _, r := range z.Records {
-			if r.Dynamic != nil {
-				dynamic++
-			}
-		}
-	}
-	fmt.Fprintf(stdout, "ok: %d zone(s), %d record(s), %d dynamic, %d health-check target(s), %d warning(s)\n",
-		len(st.Zones), records, dynamic, len(st.Table.Targets()), len(st.Problems))
+	fmt.Fprintln(stdout, "ok: "+st.Summary())
 	return 0
 }

@@ -281,3 +281,19 @@ func (st *State) readSources(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Summary counts what the state serves: zones, records, dynamic records,
+// health-check targets and warnings.
+func (st *State) Summary() string {
+	records, dynamic := 0, 0
+	for _, z := range st.Zones {
+		records += len(z.Records)
+		for _, r := range z.Records {
+			if r.Dynamic != nil {
+				dynamic++
+			}
+		}
+	}
+	return fmt.Sprintf("%d zone(s), %d record(s), %d dynamic, %d health-check target(s), %d warning(s)",
+		len(st.Zones), records, dynamic, len(st.Table.Targets()), len(st.Problems))
+}
