@@ -194,19 +194,20 @@ func sourceAddr(sa *unix.RawSockaddrInet6) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// mmsg is recvmmsg or sendmmsg on msgs.
+// mmsg is recvmmsg or sendmmsg on msgs, as a system call the scheduler
+// is told about (it may block).
 func mmsg(trap uintptr, fd int, msgs []mmsghdr, flags int) (int, error) {
-	r, _, errno := unix.Syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), uintptr(flags), 0, 0)
-	runtime.KeepAlive(msgs)
-	if errno != 0 {
-		return 0, syscall.Errno(errno)
-	}
-	return int(r), nil
+	return mmsgVia(unix.Syscall6, trap, fd, msgs, flags)
 }
 
-// sendNow is sendmmsg that does not block: EAGAIN if it would.
+// sendNow is sendmmsg that does not block (EAGAIN if it would), made
+// without telling the scheduler.
 func sendNow(fd int, msgs []mmsghdr) (int, error) {
-	r, _, errno := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), unix.MSG_DONTWAIT, 0, 0)
+	return mmsgVia(unix.RawSyscall6, unix.SYS_SENDMMSG, fd, msgs, unix.MSG_DONTWAIT)
+}
+
+func mmsgVia(call func(trap, a1, a2, a3, a4, a5, a6 uintptr) (uintptr, uintptr, unix.Errno), trap uintptr, fd int, msgs []mmsghdr, flags int) (int, error) {
+	r, _, errno := call(trap, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])), uintptr(len(msgs)), uintptr(flags), 0, 0)
 	runtime.KeepAlive(msgs)
 	if errno != 0 {
 		return 0, syscall.Errno(errno)
