@@ -2,10 +2,13 @@
 # Writes the benchmark's configuration for every server into $1: the same
 # zone bench.test. for gdnsd (127.0.0.11), Knot (.12, static names only),
 # PowerDNS with LUA records (.13, no geo) and signpost (.14), port 15353.
-# Every address served is on loopback, and no server probes anything.
+# Every address served is on loopback. Only the "live" name is probed: a
+# TCP check every 2 s (gdnsd's shortest), by gdnsd and signpost alike, of the listeners
+# that run.sh starts on 127.0.15.1 and .2, port $LIVE_PORT.
 set -euo pipefail
 W=$1
 PORT=15353
+LIVE_PORT=${LIVE_PORT:-18080}
 
 # The static part of the zone, for the servers that read zone files.
 STATIC_ZONE=$(cat <<'ZONE'
@@ -29,6 +32,9 @@ options => {
   run_dir => $W/gdnsd/run
   state_dir => $W/gdnsd/state
 }
+service_types => {
+  live => { plugin => tcp_connect, port => $LIVE_PORT, interval => 2, timeout => 1, up_thresh => 2, down_thresh => 2, ok_thresh => 2 }
+}
 plugins => {
   weighted => {
     service_types => up
@@ -41,6 +47,7 @@ plugins => {
   simplefo => {
     service_types => up
     fores => { primary => 127.0.13.1, secondary => 127.0.13.2 }
+    livefo => { service_types => live, primary => 127.0.15.1, secondary => 127.0.15.2 }
   }
   geoip => {
     maps => {
@@ -49,12 +56,21 @@ plugins => {
         datacenters => [ eu, as, na, other ]
         map => { default => [ other ], EU => [ eu ], AS => [ as ], NA => [ na ] }
       }
+      bynet => {
+        datacenters => [ inside, other ]
+        nets => { 198.51.100.0/24 => [ inside ] }
+      }
     }
     resources => {
       geores => {
         map => bycont
         service_types => up
         dcmap => { eu => 127.0.12.1, as => 127.0.12.2, na => 127.0.12.3, other => 127.0.12.4 }
+      }
+      subres => {
+        map => bynet
+        service_types => up
+        dcmap => { inside => 127.0.14.1, other => 127.0.14.9 }
       }
     }
   }
@@ -65,6 +81,8 @@ cat >>"$W/gdnsd/zones/bench.test" <<'ZONE'
 weighted 60   DYNA weighted!wres
 geo      60   DYNA geoip!geores
 failover 60   DYNA simplefo!fores
+subnet   60   DYNA geoip!subres
+live     60   DYNA simplefo!livefo
 ZONE
 
 # --- Knot (static names; it has no weighted, geo or failover answers)
@@ -118,6 +136,11 @@ geoip:
   database: $W/geo.mmdb
 log:
   level: warn
+healthcheck:
+  interval: 2s
+  timeout: 1s
+  failures: 2
+  successes: 2
 zones:
   directory: zones
 CFG
@@ -165,4 +188,27 @@ failover:
       primary: {fallback: secondary, values: [{value: 127.0.13.1, status: up}]}
       secondary: {values: [{value: 127.0.13.2, status: up}]}
     rules: [{pool: primary}]
+subnet:
+  type: A
+  ttl: 60
+  values: [127.0.14.9]
+  dynamic:
+    pools:
+      inside: {values: [{value: 127.0.14.1, status: up}]}
+      other: {values: [{value: 127.0.14.9, status: up}]}
+    rules:
+      - {subnets: [198.51.100.0/24], pool: inside}
+      - pool: other
+live:
+  type: A
+  ttl: 60
+  values: [127.0.15.2]
+  octodns:
+    healthcheck: {protocol: TCP, port: LIVE_PORT}
+  dynamic:
+    pools:
+      primary: {fallback: secondary, values: [{value: 127.0.15.1}]}
+      secondary: {values: [{value: 127.0.15.2}]}
+    rules: [{pool: primary}]
 ZONE
+sed -i "s/LIVE_PORT/$LIVE_PORT/" "$W/signpost/zones/bench.test.yaml"

@@ -3,8 +3,9 @@
 #
 # Installs dnsperf and the peers with apt, gives each server the same zone
 # (a static name with 3 A records, a weighted name with 3 values, a geo name
-# with 3 pools by continent plus a catch-all, a failover name, NXDOMAIN
-# names, and one file mixing them all), and runs every server, kind and
+# with 3 pools by continent plus a catch-all, a subnet-rule name, a
+# failover name, a failover name whose primary is TCP-checked every 2 s
+# ("live"), NXDOMAIN names, and one file mixing them all), and runs every server, kind and
 # set-up interleaved for ROUNDS rounds: set-up a pins the server to CPU 0
 # and dnsperf to CPU 1 with 200 queries outstanding, set-up b the other
 # way round with 100 (SETUPS picks). Reports QPS, server CPU
@@ -30,6 +31,11 @@ go build -o "$W/signpost-bin" ./cmd/signpost
 go run ./bench/dns/mkgeo "$W/geo.mmdb"
 
 bash bench/dns/configs.sh "$W"
+# The live-checked failover name's backends: TCP listeners on loopback.
+for ip in 127.0.15.1 127.0.15.2; do
+  python3 -m http.server "${LIVE_PORT:-18080}" --bind "$ip" >/dev/null 2>&1 &
+  PIDS+=($!)
+done
 
 start() { # name cmd...
   local name=$1; shift
@@ -47,23 +53,31 @@ for s in gdnsd knot pdns signpost; do
   for _ in $(seq 100); do dig +short +time=1 +tries=1 @"${ADDR[$s]}" -p $PORT static.bench.test >/dev/null 2>&1 && break; sleep 0.1; done
   dig +short @"${ADDR[$s]}" -p $PORT static.bench.test | grep -q 127.0.10.1 || { echo "$s did not start:"; cat "$W/$s.log"; exit 1; }
 done
+# The live name answers its primary once its checks pass.
+for s in gdnsd signpost; do
+  for _ in $(seq 100); do dig +short @"${ADDR[$s]}" -p $PORT live.bench.test | grep -qx 127.0.15.1 && break; sleep 0.1; done
+  dig +short @"${ADDR[$s]}" -p $PORT live.bench.test | grep -qx 127.0.15.1 || { echo "$s: live.bench.test is not up"; exit 1; }
+done
 
 # Query files. Geo queries carry ECS from 198.51.100.0/24 (EU in geo.mmdb).
 echo "static.bench.test A" >"$W/static.q"
 echo "weighted.bench.test A" >"$W/weighted.q"
 echo "geo.bench.test A" >"$W/geo.q"
 echo "failover.bench.test A" >"$W/failover.q"
+echo "subnet.bench.test A" >"$W/subnet.q"
+echo "live.bench.test A" >"$W/live.q"
 for i in $(seq 100); do echo "nx$i.bench.test A"; done >"$W/nxdomain.q"
 # One file mixing every kind, as a resolver's traffic would (sent with
 # ECS, so the geo name is steered).
 for i in $(seq 20); do
-  printf 'static.bench.test A\nweighted.bench.test A\ngeo.bench.test A\nfailover.bench.test A\nnx%s.bench.test A\n' "$i"
+  printf 'static.bench.test A\nweighted.bench.test A\ngeo.bench.test A\nfailover.bench.test A\nsubnet.bench.test A\nlive.bench.test A\nnx%s.bench.test A\n' "$i"
 done >"$W/mixed.q"
 ECS="8:00011800c63364"
 # Which server serves which kind ("-" = not supported there).
 supports() {
   case "$1:$2" in
-    knot:weighted|knot:geo|knot:failover|knot:mixed|pdns:geo|pdns:mixed) return 1;;
+    knot:weighted|knot:geo|knot:failover|knot:subnet|knot:live|knot:mixed) return 1;;
+    pdns:geo|pdns:subnet|pdns:live|pdns:mixed) return 1;;
   esac
   return 0
 }
@@ -74,7 +88,7 @@ HZ=$(getconf CLK_TCK)
 run_one() { # server kind -> "qps cpu_us_per_query"
   local s=$1 k=$2 pid extra=()
   pid=$(cat "$W/$s.pid")
-  case $k in geo|mixed) extra=(-E "$ECS");; esac
+  case $k in geo|subnet|mixed) extra=(-E "$ECS");; esac
   local t0 t1 out q
   t0=$(ticks "$pid")
   out=$(taskset -c "$CLIENT_CPU" dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$SECS" -q "$OUTSTANDING" "${extra[@]}" -O suppress=timeouts 2>&1)
@@ -86,13 +100,13 @@ run_one() { # server kind -> "qps cpu_us_per_query"
 
 lat_one() { # server kind -> "p50_ms p99_ms" at 20k QPS
   local s=$1 k=$2 extra=()
-  case $k in geo|mixed) extra=(-E "$ECS");; esac
+  case $k in geo|subnet|mixed) extra=(-E "$ECS");; esac
   taskset -c "$CLIENT_CPU" dnsperf -s "${ADDR[$s]}" -p $PORT -d "$W/$k.q" -c "$CLIENTS" -l "$LSECS" -Q 20000 -v "${extra[@]}" -O suppress=timeouts 2>/dev/null |
     awk '$1==">" && ($2=="NOERROR" || $2=="NXDOMAIN") {print $NF}' | sort -g |
     awk '{v[NR]=$1} END{if(NR==0){print "- -"; exit}; printf "%.3f %.3f\n", v[int(NR*0.5)+1]*1000, v[int(NR*0.99)+1]*1000}'
 }
 
-KINDS=${KINDS:-"static weighted geo failover nxdomain mixed"}
+KINDS=${KINDS:-"static weighted geo subnet failover live nxdomain mixed"}
 SERVERS=${SERVERS:-"gdnsd knot pdns signpost"}
 # Set-ups: a = server on CPU 0, dnsperf on CPU 1, 200 queries outstanding;
 # b = server on CPU 1, dnsperf on CPU 0, 100 outstanding (the independent

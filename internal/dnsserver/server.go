@@ -28,8 +28,8 @@ type Options struct {
 	Metrics    *Metrics      // nil: none
 	TCPIdle    time.Duration // idle timeout of TCP connections; default 10s
 	MaxTCP     int           // concurrent TCP connections; default 512
-	// RawUDP reads UDP with readers blocked in recvmmsg on their own OS
-	// threads, on a socket Go's netpoller never sees, instead of through
+	// RawUDP reads UDP with readers blocked in recvmmsg, each keeping its
+	// OS thread while it waits, on a socket Go's netpoller never sees, instead of through
 	// the netpoller (Linux; signpost.yaml's dns.raw_udp, on by default).
 	// Each socket gets GOMAXPROCS readers, and Serve raises GOMAXPROCS by
 	// one while it serves: a reader blocked in recvmmsg holds its P, and

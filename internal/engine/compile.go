@@ -140,9 +140,15 @@ func (t *Table) gather(order []*zone) int {
 		for _, u := range z.uses {
 			tg := &t.targets[u.id]
 			if tg.Key == "" {
+				// The first zone's use lends its records (clipped: a
+				// second zone's append copies them): most targets are
+				// one zone's, and copying every record name of every
+				// target was most of a one-zone reload at 100,000
+				// policy records.
 				*tg = t.base[u.id]
-				tg.Check = u.Check
+				tg.Check, tg.Records = u.Check, slices.Clip(u.Records)
 				live++
+				continue
 			}
 			tg.MergeAll(u.Check, u.Records)
 		}

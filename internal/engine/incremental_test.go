@@ -119,3 +119,28 @@ func TestCompileReusesUnchangedZones(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileKeepsThePreviousTablesTargets: a reused zone lends its
+// target's record list to the next table; what another zone adds there
+// must not show in the previous table, which is still being served.
+func TestCompileKeepsThePreviousTablesTargets(t *testing.T) {
+	rec := func(name string) string {
+		return name + ":\n  type: A\n  values: [192.0.2.9]\n  octodns:\n    healthcheck: {protocol: TCP, port: 80}\n" +
+			"  dynamic:\n    pools:\n      p: {values: [{value: 192.0.2.1}]}\n    rules: [{pool: p}]\n"
+	}
+	a := parseZone(t, "a.test.", rec("x")+rec("y")+rec("z")) // three records: a list with room to spare
+	b := parseZone(t, "b.test.", rec("www"))
+	t1, _ := engine.Compile([]*model.Zone{a, b}, engine.Options{Serial: 1})
+	want1 := []string{"x.a.test. A", "y.a.test. A", "z.a.test. A", "www.b.test. A"}
+	if got := t1.Targets()[0].Records; !slices.Equal(got, want1) {
+		t.Fatalf("records %v", got)
+	}
+	b2 := parseZone(t, "b.test.", rec("other"))
+	t2, _ := engine.Compile([]*model.Zone{a, b2}, engine.Options{Serial: 2, Prev: t1})
+	if got := t2.Targets()[0].Records; !slices.Equal(got, []string{"x.a.test. A", "y.a.test. A", "z.a.test. A", "other.b.test. A"}) {
+		t.Errorf("the next table's records %v", got)
+	}
+	if got := t1.Targets()[0].Records; !slices.Equal(got, want1) {
+		t.Errorf("the previous table's records became %v", got)
+	}
+}

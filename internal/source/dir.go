@@ -3,12 +3,9 @@ package source
 import (
 	"context"
 	"crypto/sha256"
-	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,12 +16,12 @@ import (
 // Dir is a directory of octoDNS zone files, <zone>.yaml each.
 type Dir struct {
 	opts DirOptions
-	mu   sync.Mutex // protects last and the cache
-	last string     // fingerprint of the files Zones last read
-	// zones and probs are what Zones last read; a reload for another
-	// source's sake reuses them while the files are unchanged.
-	zones []*model.Zone
-	probs model.Problems
+	mu   sync.Mutex  // protects last and files
+	last fingerprint // of the files as Zones last read them
+	// files holds what Zones last read of each file: a reload reads again
+	// only the files that changed, and the others keep their zones (and
+	// tokens), so that the engine keeps their compiled forms too.
+	files map[string]zonefile.File
 }
 
 // DirOptions configure a Dir.
@@ -61,27 +58,47 @@ func (d *Dir) Same(o DirOptions) bool {
 // Name implements Source.
 func (d *Dir) Name() string { return "zone files in " + d.opts.Path }
 
-// Zones implements Source. While the files are as Zones last read them,
-// it returns what it read then: zones are never modified once built.
+// Zones implements Source. It reads again only the files that changed
+// since it last read them; a zone from a file that did not is the same
+// *model.Zone, so a reload for another source's sake or for one file's
+// sake does not parse or compile the others again.
 func (d *Dir) Zones(context.Context) ([]*model.Zone, model.Problems, error) {
-	fp := d.fingerprint()
 	d.mu.Lock()
-	if fp == d.last && d.zones != nil {
-		zones, probs := d.zones, d.probs
-		d.mu.Unlock()
-		return zones, probs, nil
-	}
-	d.mu.Unlock()
-	zones, probs, err := zonefile.LoadDir(d.opts.Path)
+	defer d.mu.Unlock()
+	paths, err := zonefile.Files(d.opts.Path)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, z := range zones {
-		z.Token = rand.Uint64() | 1
+	fp := d.fingerprint(paths, d.last)
+	var todo []string
+	for _, p := range paths {
+		if _, ok := d.files[p]; !ok || !fp[p].same(d.last[p]) {
+			todo = append(todo, p)
+		}
 	}
-	d.mu.Lock()
-	d.last, d.zones, d.probs = fp, zones, probs
-	d.mu.Unlock()
+	read, err := zonefile.LoadFiles(todo)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := make(map[string]zonefile.File, len(paths))
+	for _, p := range paths {
+		files[p] = d.files[p]
+	}
+	for i, f := range read {
+		if f.Zone != nil {
+			f.Zone.Token = rand.Uint64() | 1
+		}
+		files[todo[i]] = f
+	}
+	d.last, d.files = fp, files
+	var zones []*model.Zone
+	var probs model.Problems
+	for _, p := range paths {
+		probs = append(probs, files[p].Problems...)
+		if z := files[p].Zone; z != nil {
+			zones = append(zones, z)
+		}
+	}
 	return zones, probs, nil
 }
 
@@ -101,10 +118,15 @@ func (d *Dir) Watch(ctx context.Context, changed func(why string)) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if fp := d.fingerprint(); fp != seen {
-				seen = fp
+			paths, err := zonefile.Files(d.opts.Path)
+			if err != nil {
+				continue // Zones will say why
+			}
+			fp := d.fingerprint(paths, seen)
+			if !fp.same(seen) {
 				changed("files changed")
 			}
+			seen = fp
 		}
 	}
 }
@@ -112,29 +134,67 @@ func (d *Dir) Watch(ctx context.Context, changed func(why string)) {
 // recent is how long after a change a file is also compared by content.
 const recent = 5 * time.Second
 
-// fingerprint summarizes the names, sizes and times of the files. File
-// times move in clock ticks, so a file changed in the last few seconds is
-// also summarized by its content, as git treats "racily clean" files: two
-// writes of the same size within one tick still differ.
-func (d *Dir) fingerprint() string {
-	var b strings.Builder
-	paths := slices.Clone(d.opts.Also)
-	if m, err := filepath.Glob(filepath.Join(d.opts.Path, "*.yaml")); err == nil {
-		paths = append(paths, m...)
+// fingerprint is what is known of each file (the zone files and
+// DirOptions.Also) without parsing it.
+type fingerprint map[string]fileState
+
+// fileState is a file's time and size, and for a recently changed file
+// its content's hash. File times move in clock ticks, so a file changed in
+// the last few seconds is also known by its content, as git treats
+// "racily clean" files: two writes of the same size within one tick still
+// differ.
+type fileState struct {
+	mtime, size int64
+	hashed      bool
+	sum         [sha256.Size]byte
+}
+
+// same reports whether a and b are the same content as far as they know.
+// The zero state (a missing file) is the same only as another.
+func (a fileState) same(b fileState) bool {
+	if a.mtime != b.mtime || a.size != b.size {
+		return false
 	}
+	return !a.hashed || !b.hashed || a.sum == b.sum
+}
+
+func (fp fingerprint) same(o fingerprint) bool {
+	if len(fp) != len(o) {
+		return false
+	}
+	for p, st := range fp {
+		if ost, ok := o[p]; !ok || !st.same(ost) {
+			return false
+		}
+	}
+	return true
+}
+
+// fingerprint reads the state of the files at paths and of DirOptions.Also.
+// A file that was hashed in prev and has since grown old is hashed once
+// more, to catch a write in the same tick after prev was taken; if its
+// content is unchanged its new state is the plain one, so that growing old
+// is not a change and it is not read again.
+func (d *Dir) fingerprint(paths []string, prev fingerprint) fingerprint {
 	now := d.opts.Now()
-	for _, p := range paths {
+	fp := fingerprint{}
+	for _, p := range slices.Concat(d.opts.Also, paths) {
 		fi, err := os.Stat(p)
 		if err != nil {
 			continue
 		}
-		fmt.Fprintf(&b, "%s %d %d", p, fi.ModTime().UnixNano(), fi.Size())
-		if now.Sub(fi.ModTime()) < recent {
+		st := fileState{mtime: fi.ModTime().UnixNano(), size: fi.Size()}
+		old, hadHash := prev[p]
+		hadHash = hadHash && old.hashed && old.mtime == st.mtime && old.size == st.size
+		if now.Sub(fi.ModTime()) < recent || hadHash {
 			if src, err := os.ReadFile(p); err == nil {
-				fmt.Fprintf(&b, " %x", sha256.Sum256(src))
+				st.sum, st.hashed = sha256.Sum256(src), true
 			}
 		}
-		b.WriteString("|")
+		if hadHash && st.hashed && st.sum == old.sum && now.Sub(fi.ModTime()) >= recent {
+			st.hashed, st.sum = false, [sha256.Size]byte{}
+		}
+		fp[p] = st
 	}
-	return b.String()
+	return fp
 }

@@ -33,31 +33,61 @@ const MaxFileSize = 256 << 20
 // LoadDir reads every zone file in dir. The error is for I/O failures only;
 // invalid content comes back as problems.
 func LoadDir(dir string) ([]*model.Zone, model.Problems, error) {
-	entries, err := os.ReadDir(dir)
+	paths, err := Files(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading zones directory: %w", err)
+		return nil, nil, err
 	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), Ext) {
-			names = append(names, e.Name())
-		}
+	files, err := LoadFiles(paths)
+	if err != nil {
+		return nil, nil, err
 	}
-	sort.Strings(names)
-	results := make([]parsed, len(names))
-	parseAll(dir, names, results)
 	var zones []*model.Zone
 	var probs model.Problems
-	for _, r := range results {
-		if r.err != nil {
-			return nil, nil, r.err
-		}
-		probs = append(probs, r.probs...)
-		if r.zone != nil {
-			zones = append(zones, r.zone)
+	for _, f := range files {
+		probs = append(probs, f.Problems...)
+		if f.Zone != nil {
+			zones = append(zones, f.Zone)
 		}
 	}
 	return zones, probs, nil
+}
+
+// Files lists the zone files in dir, sorted.
+func Files(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading zones directory: %w", err)
+	}
+	var paths []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), Ext) {
+			paths = append(paths, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// File is one zone file as read: its zone (nil when the file is not a
+// YAML mapping) and its problems.
+type File struct {
+	Zone     *model.Zone
+	Problems model.Problems
+}
+
+// LoadFiles reads the zone files at paths on every CPU, in their order.
+// The error is for I/O failures only.
+func LoadFiles(paths []string) ([]File, error) {
+	results := make([]parsed, len(paths))
+	parseAll(paths, results)
+	files := make([]File, len(paths))
+	for i, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		files[i] = File{Zone: r.zone, Problems: r.probs}
+	}
+	return files, nil
 }
 
 type parsed struct {
@@ -67,19 +97,17 @@ type parsed struct {
 }
 
 // parseAll parses the files on every CPU; results keep the files' order.
-func parseAll(dir string, names []string, results []parsed) {
+func parseAll(paths []string, results []parsed) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
 			for i := range next {
-				results[i] = parseFile(filepath.Join(dir, names[i]))
+				results[i] = parseFile(paths[i])
 			}
-		}()
+		})
 	}
-	for i := range names {
+	for i := range paths {
 		next <- i
 	}
 	close(next)
