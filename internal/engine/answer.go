@@ -80,7 +80,7 @@ func answerNode(z *zone, n *node, owner string, qtype uint16, c *client, h Healt
 		return
 	}
 	c.t.emit(s, owner, c, h, r, resp, tr)
-	for _, g := range s.glue {
+	for _, g := range s.glue() {
 		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
 	}
 }
@@ -91,7 +91,7 @@ func referral(cut *node, resp *Response, tr *Trace) {
 	for _, rr := range ns.rrs {
 		resp.Authority = append(resp.Authority, rr.under(rr.rr.Header().Name))
 	}
-	for _, g := range ns.glue {
+	for _, g := range ns.glue() {
 		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
 	}
 	if tr != nil {
@@ -109,7 +109,7 @@ func (t *Table) emit(s *rrset, owner string, c *client, h Health, r Rand, resp *
 		if tr != nil {
 			tr.addf("%s %s is static: %d record(s)", s.fqdn, dns.TypeToString[s.rtype], len(s.rrs))
 		}
-		return s.target
+		return s.target()
 	}
 	return t.steer(s, owner, c, h, r, resp, tr)
 }

@@ -299,7 +299,7 @@ func (z *zone) addGlue() {
 			}
 			for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
 				if s := host.set(t); s != nil {
-					ns.glue = append(ns.glue, s.rrs...)
+					ns.addGlue(s.rrs...)
 				}
 			}
 		}

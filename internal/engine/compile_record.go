@@ -27,7 +27,7 @@ func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 		s.rrs = append(s.rrs, rr)
 	}
 	if len(s.rrs) > 0 && rtype == dns.TypeCNAME {
-		s.target = strings.ToLower(s.rrs[0].rr.(*dns.CNAME).Target)
+		s.more = &rrsetMore{target: strings.ToLower(s.rrs[0].rr.(*dns.CNAME).Target)}
 	}
 	if rec.Dynamic != nil {
 		s.dyn = c.dynamic(rec, fqdn)

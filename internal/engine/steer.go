@@ -66,7 +66,7 @@ func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp 
 	if tr != nil {
 		tr.addf("serving the backup values (%d)", len(s.rrs))
 	}
-	return s.target
+	return s.target()
 }
 
 // choose answers from the pools rule ru leads to, following fallbacks.

@@ -76,10 +76,38 @@ type rrset struct {
 	rtype uint16
 	fqdn  string   // canonical owner, for metrics and explain
 	rrs   []record // static answer; the backup values of a dynamic record
-	glue  []record // for NS sets: in-zone addresses of the name servers
 	dyn   *dynamic
-	// target is the lower-cased CNAME target, for chasing.
-	target string
+	more  *rrsetMore // what only NS and CNAME sets have; nil for the rest
+}
+
+// rrsetMore is the part of a set few sets have, kept apart so that a
+// million sets are a third smaller.
+type rrsetMore struct {
+	glue   []record // for NS sets: in-zone addresses of the name servers
+	target string   // for CNAME sets: the lower-cased target, for chasing
+}
+
+// glue returns an NS set's in-zone addresses of its name servers.
+func (s *rrset) glue() []record {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.glue
+}
+
+// target returns a CNAME set's lower-cased target; "" for other sets.
+func (s *rrset) target() string {
+	if s.more == nil {
+		return ""
+	}
+	return s.more.target
+}
+
+func (s *rrset) addGlue(rrs ...record) {
+	if s.more == nil {
+		s.more = &rrsetMore{}
+	}
+	s.more.glue = append(s.more.glue, rrs...)
 }
 
 type dynamic struct {
