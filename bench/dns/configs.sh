@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writes the benchmark's configuration for every server into $1: the same
+# Writes the benchmark's configuration for every server, and its query
+# files, into $1: the same
 # zone bench.test. for gdnsd (127.0.0.11), Knot (.12, static names only),
 # PowerDNS with LUA records (.13, no geo) and signpost (.14), port 15353.
 # Every address served is on loopback. Only the "live" name is probed: a
@@ -212,3 +213,19 @@ live:
     rules: [{pool: primary}]
 ZONE
 sed -i "s/LIVE_PORT/$LIVE_PORT/" "$W/signpost/zones/bench.test.yaml"
+
+# Query files, one per kind. Geo, subnet and mixed queries carry ECS from
+# 198.51.100.0/24 (EU in geo.mmdb, inside the subnet rule).
+echo "static.bench.test A" >"$W/static.q"
+echo "weighted.bench.test A" >"$W/weighted.q"
+echo "geo.bench.test A" >"$W/geo.q"
+echo "failover.bench.test A" >"$W/failover.q"
+echo "subnet.bench.test A" >"$W/subnet.q"
+echo "live.bench.test A" >"$W/live.q"
+for i in $(seq 100); do echo "nx$i.bench.test A"; done >"$W/nxdomain.q"
+# One file mixing every kind, as a resolver's traffic would (sent with
+# ECS, so the geo name is steered).
+for i in $(seq 20); do
+  printf 'static.bench.test A\nweighted.bench.test A\ngeo.bench.test A\nfailover.bench.test A\nsubnet.bench.test A\nlive.bench.test A\nnx%s.bench.test A\n' "$i"
+done >"$W/mixed.q"
+echo "8:00011800c63364" >"$W/ecs" # dnsperf -E: ECS from 198.51.100.0/24

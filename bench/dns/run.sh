@@ -59,20 +59,7 @@ for s in gdnsd signpost; do
   dig +short @"${ADDR[$s]}" -p $PORT live.bench.test | grep -qx 127.0.15.1 || { echo "$s: live.bench.test is not up"; exit 1; }
 done
 
-# Query files. Geo queries carry ECS from 198.51.100.0/24 (EU in geo.mmdb).
-echo "static.bench.test A" >"$W/static.q"
-echo "weighted.bench.test A" >"$W/weighted.q"
-echo "geo.bench.test A" >"$W/geo.q"
-echo "failover.bench.test A" >"$W/failover.q"
-echo "subnet.bench.test A" >"$W/subnet.q"
-echo "live.bench.test A" >"$W/live.q"
-for i in $(seq 100); do echo "nx$i.bench.test A"; done >"$W/nxdomain.q"
-# One file mixing every kind, as a resolver's traffic would (sent with
-# ECS, so the geo name is steered).
-for i in $(seq 20); do
-  printf 'static.bench.test A\nweighted.bench.test A\ngeo.bench.test A\nfailover.bench.test A\nsubnet.bench.test A\nlive.bench.test A\nnx%s.bench.test A\n' "$i"
-done >"$W/mixed.q"
-ECS="8:00011800c63364"
+ECS=$(cat "$W/ecs") # configs.sh wrote it, and the query files
 # Which server serves which kind ("-" = not supported there).
 supports() {
   case "$1:$2" in
