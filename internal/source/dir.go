@@ -91,14 +91,11 @@ func (d *Dir) Zones(context.Context) ([]*model.Zone, model.Problems, error) {
 		files[todo[i]] = f
 	}
 	d.last, d.files = fp, files
-	var zones []*model.Zone
-	var probs model.Problems
-	for _, p := range paths {
-		probs = append(probs, files[p].Problems...)
-		if z := files[p].Zone; z != nil {
-			zones = append(zones, z)
-		}
+	inOrder := make([]zonefile.File, len(paths))
+	for i, p := range paths {
+		inOrder[i] = files[p]
 	}
+	zones, probs := zonefile.Gather(inOrder)
 	return zones, probs, nil
 }
 
@@ -184,14 +181,15 @@ func (d *Dir) fingerprint(paths []string, prev fingerprint) fingerprint {
 			continue
 		}
 		st := fileState{mtime: fi.ModTime().UnixNano(), size: fi.Size()}
-		old, hadHash := prev[p]
-		hadHash = hadHash && old.hashed && old.mtime == st.mtime && old.size == st.size
-		if now.Sub(fi.ModTime()) < recent || hadHash {
+		young := now.Sub(fi.ModTime()) < recent
+		old, ok := prev[p]
+		hadHash := ok && old.hashed && old.mtime == st.mtime && old.size == st.size
+		if young || hadHash {
 			if src, err := os.ReadFile(p); err == nil {
 				st.sum, st.hashed = sha256.Sum256(src), true
 			}
 		}
-		if hadHash && st.hashed && st.sum == old.sum && now.Sub(fi.ModTime()) >= recent {
+		if !young && hadHash && st.hashed && st.sum == old.sum {
 			st.hashed, st.sum = false, [sha256.Size]byte{}
 		}
 		fp[p] = st

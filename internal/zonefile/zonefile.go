@@ -41,14 +41,7 @@ func LoadDir(dir string) ([]*model.Zone, model.Problems, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var zones []*model.Zone
-	var probs model.Problems
-	for _, f := range files {
-		probs = append(probs, f.Problems...)
-		if f.Zone != nil {
-			zones = append(zones, f.Zone)
-		}
-	}
+	zones, probs := Gather(files)
 	return zones, probs, nil
 }
 
@@ -75,6 +68,20 @@ type File struct {
 	Problems model.Problems
 }
 
+// Gather returns the zones of files, in their order, and all their
+// problems.
+func Gather(files []File) ([]*model.Zone, model.Problems) {
+	var zones []*model.Zone
+	var probs model.Problems
+	for _, f := range files {
+		probs = append(probs, f.Problems...)
+		if f.Zone != nil {
+			zones = append(zones, f.Zone)
+		}
+	}
+	return zones, probs
+}
+
 // LoadFiles reads the zone files at paths on every CPU, in their order.
 // The error is for I/O failures only.
 func LoadFiles(paths []string) ([]File, error) {
@@ -85,15 +92,14 @@ func LoadFiles(paths []string) ([]File, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		files[i] = File{Zone: r.zone, Problems: r.probs}
+		files[i] = r.File
 	}
 	return files, nil
 }
 
 type parsed struct {
-	zone  *model.Zone
-	probs model.Problems
-	err   error
+	File
+	err error
 }
 
 // parseAll parses the files on every CPU; results keep the files' order.
@@ -120,15 +126,15 @@ func parseFile(path string) parsed {
 		return parsed{err: fmt.Errorf("reading zone file: %w", err)}
 	}
 	if fi.Size() > MaxFileSize {
-		return parsed{probs: model.Problems{{File: path, Name: ZoneName(path),
-			Reason: fmt.Sprintf("zone file is %d MiB; zone files are read up to %d MiB (serve a zone this large from the store)", fi.Size()>>20, MaxFileSize>>20)}}}
+		return parsed{File: File{Problems: model.Problems{{File: path, Name: ZoneName(path),
+			Reason: fmt.Sprintf("zone file is %d MiB; zone files are read up to %d MiB (serve a zone this large from the store)", fi.Size()>>20, MaxFileSize>>20)}}}}
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return parsed{err: fmt.Errorf("reading zone file: %w", err)}
 	}
 	z, probs := Parse(path, ZoneName(path), src)
-	return parsed{zone: z, probs: probs}
+	return parsed{File: File{Zone: z, Problems: probs}}
 }
 
 // ZoneName derives a zone's name from its file name: "example.com.yaml"
