@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"testing"
@@ -73,9 +75,12 @@ func BenchmarkAPIWriteAtScale(b *testing.B) {
 	dnsAddr, base := srv.DNSAddrs()[0].String(), "http://"+srv.HTTPAddr()
 	recID := recordID(b, base, token, zoneID)
 	time.Sleep(2 * time.Second) // let the start's garbage and first health rounds settle
+	defer profileWrites(b)()
 	idle := cpuOver(time.Second, func() { time.Sleep(time.Second) })
 
 	var lat, cpu []float64
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	for i := 0; b.Loop(); i++ {
 		want := fmt.Sprintf("127.9.%d.%d", i/250%250, i%250+1)
 		var took time.Duration
@@ -93,8 +98,12 @@ func BenchmarkAPIWriteAtScale(b *testing.B) {
 		lat = append(lat, took.Seconds()*1000)
 		cpu = append(cpu, (used-idle*took.Seconds())*1000)
 	}
+	runtime.ReadMemStats(&m1)
 	slices.Sort(lat)
 	slices.Sort(cpu)
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/float64(len(lat))/(1<<20), "alloc-MiB/write")
+	b.ReportMetric(float64(m1.NumGC-m0.NumGC), "gc-cycles")
+	b.ReportMetric(float64(m1.HeapAlloc)/(1<<20), "heap-MiB")
 	b.ReportMetric(lat[len(lat)/2], "median-ms-to-answer")
 	b.ReportMetric(lat[len(lat)-1], "max-ms-to-answer")
 	b.ReportMetric(cpu[len(cpu)/2], "median-cpu-ms")
@@ -205,4 +214,41 @@ func cpuOver(d time.Duration, fn func()) float64 {
 		return used / d.Seconds()
 	}
 	return used
+}
+
+// profileWrites, when SIGNPOST_WRITES_PROFILE names a directory, profiles
+// the writes alone, not the load before them: cpu.prof, and allocs.prof
+// with allocs-base.prof to diff against (go tool pprof -sample_index
+// alloc_space -diff_base allocs-base.prof allocs.prof; each is taken after
+// a collection, which moves when the next one lands). It returns what ends
+// them.
+func profileWrites(b *testing.B) func() {
+	dir := os.Getenv("SIGNPOST_WRITES_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	heap := func(name string) {
+		runtime.GC() // the profile holds what the last collection saw
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	heap("allocs-base.prof")
+	f, err := os.Create(filepath.Join(dir, "cpu.prof"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		heap("allocs.prof")
+	}
 }

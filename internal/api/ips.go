@@ -157,7 +157,7 @@ func (rest *Rest) createIP(r *http.Request, who *store.Token) (int, any, error) 
 		return 0, nil, badRequest(fe)
 	}
 	ev := &store.Event{Kind: "ip.create", Subject: ip.Address.String(), After: marshal(ip)}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error { return tx.CreateIP(r.Context(), ip) })
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error { return tx.CreateIP(r.Context(), ip) })
 	var p *problem
 	if errors.As(err, &p) && p.status == http.StatusConflict {
 		return 0, nil, conflict("address", "IP with this address already exists.")
@@ -203,7 +203,7 @@ func (rest *Rest) patchIP(r *http.Request, who *store.Token) (int, any, error) {
 	}
 	var ip *model.IP
 	ev := &store.Event{Kind: "ip.update", Subject: a.String()}
-	err = rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err = rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		var err error
 		if ip, err = tx.IP(r.Context(), a); err != nil {
 			return notFoundAs(err, "IP")
@@ -230,7 +230,7 @@ func (rest *Rest) deleteIP(r *http.Request, who *store.Token) (int, any, error) 
 		return 0, nil, err
 	}
 	ev := &store.Event{Kind: "ip.delete", Subject: a.String()}
-	err = rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err = rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		ip, err := tx.IP(r.Context(), a)
 		if err != nil {
 			return notFoundAs(err, "IP")

@@ -158,7 +158,7 @@ func (rest *Rest) createPolicy(r *http.Request, who *store.Token) (int, any, err
 		fe.Add("name", "This field is required.")
 	}
 	ev := &store.Event{Kind: "policy.create"}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		if err := rest.validatePolicy(r.Context(), tx, p, fe); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (rest *Rest) getPolicy(r *http.Request, _ *store.Token) (int, any, error) {
 func (rest *Rest) changePolicy(r *http.Request, who *store.Token, kind string, edit func(p *model.Policy) (model.FieldErrors, error)) (*model.Policy, error) {
 	var p *model.Policy
 	ev := &store.Event{Kind: kind, Subject: r.PathValue("id")}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		var err error
 		if p, err = tx.Policy(r.Context(), r.PathValue("id")); err != nil {
 			return notFoundAs(err, "Policy")
@@ -225,7 +225,7 @@ func (rest *Rest) patchPolicy(r *http.Request, who *store.Token) (int, any, erro
 func (rest *Rest) deletePolicy(r *http.Request, who *store.Token) (int, any, error) {
 	id := r.PathValue("id")
 	ev := &store.Event{Kind: "policy.delete", Subject: id}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		p, err := tx.Policy(r.Context(), id)
 		if err != nil {
 			return notFoundAs(err, "Policy")

@@ -188,7 +188,7 @@ func (rest *Rest) createRecord(r *http.Request, who *store.Token) (int, any, err
 	setTTL(rec, in.TTL, fe)
 	var root string
 	ev := &store.Event{Kind: "record.create"}
-	err := rest.update(r.Context(), who, ev, []string{r.PathValue("id")}, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		z, err := rest.zoneOf(r.Context(), tx, rec.ZoneID)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (rest *Rest) patchRecord(r *http.Request, who *store.Token) (int, any, erro
 	}
 	var out recordJSON
 	ev := &store.Event{Kind: "record.update", Subject: r.PathValue("record_id")}
-	err := rest.update(r.Context(), who, ev, []string{r.PathValue("id")}, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		z, rec, err := rest.recordAt(r.Context(), tx, r)
 		if err != nil {
 			return err
@@ -316,7 +316,7 @@ func (rest *Rest) patchRecord(r *http.Request, who *store.Token) (int, any, erro
 
 func (rest *Rest) deleteRecord(r *http.Request, who *store.Token) (int, any, error) {
 	ev := &store.Event{Kind: "record.delete", Subject: r.PathValue("record_id")}
-	err := rest.update(r.Context(), who, ev, []string{r.PathValue("id")}, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		z, rec, err := rest.recordAt(r.Context(), tx, r)
 		if err != nil {
 			return err

@@ -20,9 +20,8 @@ import (
 // routes.
 type Rest struct {
 	Store *store.Store
-	// Changed is called after every committed write, so the node reloads,
-	// with the zones whose records the write changed.
-	Changed func(why string, zones ...string)
+	// Changed is called after every committed write, so the node reloads.
+	Changed func(why string)
 	// View returns what validation and listings need from the node's
 	// current state.
 	View func() View
@@ -129,8 +128,7 @@ func decode(r *http.Request, v any) error {
 
 // update runs fn in one transaction; on success it records the event and
 // tells the node. A store conflict or missing reference is the client's.
-// zones names the zones whose records the write changes, if any.
-func (rest *Rest) update(ctx context.Context, who *store.Token, ev *store.Event, zones []string, fn func(tx *store.Tx) error) error {
+func (rest *Rest) update(ctx context.Context, who *store.Token, ev *store.Event, fn func(tx *store.Tx) error) error {
 	ev.Actor, ev.Time = who.Name, rest.now()
 	err := rest.Store.Update(ctx, func(tx *store.Tx) error {
 		if err := fn(tx); err != nil {
@@ -145,7 +143,7 @@ func (rest *Rest) update(ctx context.Context, who *store.Token, ev *store.Event,
 		return err
 	}
 	if rest.Changed != nil {
-		rest.Changed(ev.Kind+" "+ev.Subject, zones...)
+		rest.Changed(ev.Kind + " " + ev.Subject)
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (rest *Rest) createZone(r *http.Request, who *store.Token) (int, any, error
 		}
 	}
 	ev := &store.Event{Kind: "zone.create", Subject: root}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		if err := tx.CreateZone(r.Context(), z); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (rest *Rest) getZone(r *http.Request, _ *store.Token) (int, any, error) {
 func (rest *Rest) deleteZone(r *http.Request, who *store.Token) (int, any, error) {
 	id := r.PathValue("id")
 	ev := &store.Event{Kind: "zone.delete", Subject: id}
-	err := rest.update(r.Context(), who, ev, nil, func(tx *store.Tx) error {
+	err := rest.update(r.Context(), who, ev, func(tx *store.Tx) error {
 		z, err := tx.Zone(r.Context(), id)
 		if err != nil {
 			return notFoundAs(err, "Zone")

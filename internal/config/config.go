@@ -196,8 +196,13 @@ type SOA struct {
 type Store struct {
 	// URL is a SQLite file ("signpost.db", relative to the config file,
 	// optionally "sqlite://"-prefixed) or "postgres://..."; "none" keeps
-	// no store.
+	// no store. A new URL takes effect at the next restart.
 	URL string `yaml:"url"`
+	// PollInterval is how often a node looks for writes to the store by
+	// other processes (another node on the same PostgreSQL, `signpost
+	// import zinc`): one read of a version row. Its own writes reload at
+	// once. 0 turns polling off.
+	PollInterval Duration `yaml:"poll_interval"`
 }
 
 // Region is a user region for latency policies.
@@ -272,7 +277,7 @@ func Default() Config {
 		},
 		StateDir:  ".signpost",
 		Reconcile: Reconcile{Interval: Duration(10 * time.Second), DriftInterval: Duration(15 * time.Minute)},
-		Store:     Store{URL: "signpost.db"},
+		Store:     Store{URL: "signpost.db", PollInterval: Duration(2 * time.Second)},
 		Policies:  Policies{Healthcheck: PolicyCheck{Protocol: "HTTP", Port: 80, Path: "/status"}},
 		Log:       Log{Format: "text", Level: "info"},
 	}

@@ -179,7 +179,7 @@ func (c *Checker) transition(ev Event) {
 	c.metrics.transition(ev.To)
 	level := slog.LevelWarn
 	switch {
-	case ev.From == "unknown" && ev.To == "up":
+	case !ev.News():
 		level = slog.LevelDebug
 	case ev.To == "up":
 		level = slog.LevelInfo

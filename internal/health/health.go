@@ -48,6 +48,13 @@ type Event struct {
 	Records []string  `json:"records"`
 }
 
+// News reports whether ev is worth telling anyone: a target's first result
+// after a start coming back up is not (the log keeps it at debug level;
+// notifications and the store's event log leave it out).
+func (ev Event) News() bool {
+	return ev.From != StatusUnknown.String() || ev.To != StatusUp.String()
+}
+
 // Describe renders a check as "PROTO address:port host/path".
 func Describe(address string, hc model.Healthcheck) string {
 	s := hc.Protocol + " " + address

@@ -99,10 +99,10 @@ func (n *Notifier) Update(opts Options) {
 	}
 }
 
-// Notify queues ev for every sink that wants it. It never blocks. A target
-// coming up for the first time after a start is not news and is not sent.
+// Notify queues ev for every sink that wants it. It never blocks. What is
+// not news (a target's first result after a start, up) is not sent.
 func (n *Notifier) Notify(ev health.Event) {
-	if ev.From == health.StatusUnknown.String() && ev.To == health.StatusUp.String() {
+	if !ev.News() {
 		return
 	}
 	n.mu.Lock()

@@ -21,9 +21,13 @@ func newHealthLog(st *store.Store, log *slog.Logger) *healthLog {
 	return &healthLog{st: st, log: log, queue: make(chan health.Event, 1024)}
 }
 
-// add queues ev; it never blocks, dropping (and logging) past the queue.
+// maxBatch is the most events one transaction writes.
+const maxBatch = 256
+
+// add queues ev, if it is news; it never blocks, dropping (and logging)
+// past the queue.
 func (h *healthLog) add(ev health.Event) {
-	if h == nil {
+	if h == nil || !ev.News() {
 		return
 	}
 	select {
@@ -33,20 +37,40 @@ func (h *healthLog) add(ev health.Event) {
 	}
 }
 
-// run writes queued events until ctx is done.
+// run writes queued events until ctx is done, as many as are queued (up
+// to maxBatch) in one transaction: a flap of many targets at once costs
+// one commit, not one each.
 func (h *healthLog) run(ctx context.Context) {
+	batch := make([]health.Event, 0, maxBatch)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case ev := <-h.queue:
-			after, _ := json.Marshal(ev)
-			err := h.st.Update(ctx, func(tx *store.Tx) error {
-				return tx.AddEvent(ctx, &store.Event{Time: ev.Time, Actor: "health", Kind: "health." + ev.To, Subject: ev.Address, After: after})
-			})
-			if err != nil && ctx.Err() == nil {
-				h.log.Error("logging a health event", "err", err)
+			batch = append(batch[:0], ev)
+		}
+		for more := true; more && len(batch) < maxBatch; {
+			select {
+			case ev := <-h.queue:
+				batch = append(batch, ev)
+			default:
+				more = false
 			}
 		}
+		if err := h.write(ctx, batch); err != nil && ctx.Err() == nil {
+			h.log.Error("logging health events", "events", len(batch), "err", err)
+		}
 	}
+}
+
+func (h *healthLog) write(ctx context.Context, batch []health.Event) error {
+	return h.st.Update(ctx, func(tx *store.Tx) error {
+		for _, ev := range batch {
+			after, _ := json.Marshal(ev)
+			if err := tx.AddEvent(ctx, &store.Event{Time: ev.Time, Actor: "health", Kind: "health." + ev.To, Subject: ev.Address, After: after}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -16,7 +16,7 @@ import (
 type ledger struct {
 	st      *store.Store
 	log     *slog.Logger
-	changed func(why string, zones ...string) // the store source's reload
+	changed func(why string) // the store source's reload
 	state   func() *State
 }
 
@@ -39,7 +39,7 @@ func (l *ledger) Pushed(ctx context.Context, z *model.Zone, results []reconcile.
 	if err == nil && len(z.Managed.Deleted) > 0 {
 		// Pushed deletions are gone from the store: rebuild the zone so that
 		// their names are no longer managed.
-		l.changed("deletions pushed", z.Managed.ZoneID)
+		l.changed("deletions pushed")
 	}
 	return err
 }

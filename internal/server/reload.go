@@ -55,13 +55,12 @@ func (s *Server) Reload(ctx context.Context, why string) error {
 	return nil
 }
 
-// StoreChanged tells the node that a write to its store was committed,
-// naming the zones whose records it changed: the store source's watcher
-// reloads, reading again only those zones' records.
-func (s *Server) StoreChanged(why string, zones ...string) {
+// StoreChanged tells the node that a write to its store was committed: the
+// store source's watcher reloads, reading again only what the write moved.
+func (s *Server) StoreChanged(why string) {
 	for _, src := range s.cur.Load().Sources {
 		if st, ok := src.(*source.Store); ok {
-			st.Changed(why, zones...)
+			st.Changed(why)
 		}
 	}
 }
@@ -112,7 +111,7 @@ func (s *Server) watch(ctx context.Context) error {
 // warnRestartOnly logs settings a reload cannot apply.
 func (s *Server) warnRestartOnly(old, cfg *config.Config) {
 	if !slices.Equal(cfg.DNS.Listen, old.DNS.Listen) || cfg.DNS.MaxUDPSize != old.DNS.MaxUDPSize ||
-		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile || cfg.Store != old.Store || cfg.Metrics != old.Metrics {
-		s.log.Warn("dns, http, log, reconcile, store, metrics and healthcheck.concurrency settings take effect at the next restart")
+		cfg.HTTP != old.HTTP || cfg.Healthcheck.Concurrency != old.Healthcheck.Concurrency || cfg.Log != old.Log || cfg.Reconcile != old.Reconcile || cfg.Store.URL != old.Store.URL || cfg.Metrics != old.Metrics {
+		s.log.Warn("dns, http, log, reconcile, store.url, metrics and healthcheck.concurrency settings take effect at the next restart")
 	}
 }

@@ -87,14 +87,15 @@ func SourcesFor(cfg *config.Config, prev *State, st *store.Store) []source.Sourc
 					dir = s
 				}
 			case *source.Store:
-				if s.Store() == st && reflect.DeepEqual(prev.Config.Regions, cfg.Regions) && prev.Config.Policies == cfg.Policies {
+				if s.Store() == st && reflect.DeepEqual(prev.Config.Regions, cfg.Regions) && prev.Config.Policies == cfg.Policies &&
+					prev.Config.Store.PollInterval == cfg.Store.PollInterval {
 					fromStore = s
 				}
 			}
 		}
 	}
 	if st != nil && fromStore == nil {
-		fromStore = source.NewStore(st, regions(cfg), policyCheck(cfg))
+		fromStore = source.NewStore(st, regions(cfg), policyCheck(cfg), time.Duration(cfg.Store.PollInterval))
 	}
 	if fromStore == nil {
 		return []source.Source{dir}

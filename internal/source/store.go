@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/signpost-dns/signpost/internal/model"
 	"github.com/signpost-dns/signpost/internal/store"
@@ -15,23 +16,24 @@ import (
 
 // Store serves the zones kept in the store: their records as written, and
 // their policy records (POLICY_ROUTED, POLICY_ROUTED_IPv6) compiled from
-// the policy they name.
+// the policy they name. A read takes again only what the store's change
+// versions say moved since the last, whoever wrote it.
 type Store struct {
 	st      *store.Store
 	regions model.Regions
 	check   model.Healthcheck // the check of IPs without one of their own
+	poll    time.Duration
 	changed chan string
 
-	mu    sync.Mutex                 // protects rows, stale and last
-	rows  map[string][]*store.Record // each zone's records as last read
-	stale map[string]bool            // zones whose records changed since
-	last  *contents                  // what Zones last built from
+	mu   sync.Mutex // protects last
+	last *contents  // what Zones last built from
 }
 
 // NewStore returns the store source. regions are those members may name;
-// check is the default check of policy IPs.
-func NewStore(st *store.Store, regions model.Regions, check model.Healthcheck) *Store {
-	return &Store{st: st, regions: regions, check: check, changed: make(chan string, 1), rows: map[string][]*store.Record{}, stale: map[string]bool{}}
+// check is the default check of policy IPs; every poll, Watch looks for
+// writes by other processes (0: never).
+func NewStore(st *store.Store, regions model.Regions, check model.Healthcheck, poll time.Duration) *Store {
+	return &Store{st: st, regions: regions, check: check, poll: poll, changed: make(chan string, 1)}
 }
 
 // Store returns the store read.
@@ -40,43 +42,65 @@ func (s *Store) Store() *store.Store { return s.st }
 // Name implements Source.
 func (s *Store) Name() string { return "the store (" + s.st.Dialect() + ")" }
 
-// Changed tells the watcher that a write was committed, naming the zones
-// whose records it changed (none for a write to IPs or policies, whose
-// records stay as they are). It never blocks.
-func (s *Store) Changed(why string, zones ...string) {
-	s.mu.Lock()
-	for _, z := range zones {
-		s.stale[z] = true
-	}
-	s.mu.Unlock()
+// Changed tells the watcher that this process committed a write, so that
+// it reloads without waiting for the next poll. It never blocks.
+func (s *Store) Changed(why string) {
 	select {
 	case s.changed <- why:
 	default: // a change is already pending; one reload reads both
 	}
 }
 
-// Watch implements Source.
+// Watch implements Source: it reports this process's writes as they are
+// committed and, every poll, any other writer's.
 func (s *Store) Watch(ctx context.Context, changed func(why string)) {
+	var tick <-chan time.Time
+	if s.poll > 0 {
+		t := time.NewTicker(s.poll)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case why := <-s.changed:
 			changed(why)
+		case <-tick:
+			if s.moved(ctx) {
+				changed("written by another process")
+			}
 		}
 	}
+}
+
+// moved reports whether the store's change version differs from the last
+// read's. A store it cannot read has not moved: serving goes on, and the
+// next poll asks again.
+func (s *Store) moved(ctx context.Context) bool {
+	s.mu.Lock()
+	last := s.last
+	s.mu.Unlock()
+	if last == nil {
+		return false
+	}
+	var v store.Versions
+	err := s.st.View(ctx, func(tx *store.Tx) (err error) { v, err = tx.Versions(ctx); return err })
+	return err == nil && v.Seq != last.versions.Seq
 }
 
 // contents is everything Zones reads, in one transaction, and the dynamic
 // blocks built from it: records of one policy share one.
 type contents struct {
-	zones    []*store.Zone
-	records  map[string][]*store.Record
-	policies map[string]*model.Policy
-	ips      map[netip.Addr]*model.IP
-	built    map[policyKey]*model.Dynamic // nil value: no eligible member
-	fresh    map[string]bool              // zones whose records were read again
-	changed  map[string]bool              // policies changed since the last read
+	versions  store.Versions
+	zones     []*store.Zone
+	records   map[string][]*store.Record // by zone id
+	recordsAt map[string]int64           // the records version each zone's were read at
+	policies  map[string]*model.Policy
+	ips       map[netip.Addr]*model.IP
+	built     map[policyKey]*model.Dynamic // nil value: no eligible member
+	fresh     map[string]bool              // zones whose records were read again
+	changed   map[string]bool              // policies changed since the last read
 	// zones as built, by zone id, with their problems: a zone whose
 	// records and policies did not change is the same *model.Zone next
 	// time, and the engine reuses its compiled form.
@@ -84,7 +108,7 @@ type contents struct {
 }
 
 type builtZone struct {
-	root  string
+	from  *store.Zone // the zone's row as built
 	z     *model.Zone
 	probs model.Problems
 }
@@ -96,18 +120,18 @@ type policyKey struct {
 
 // Zones implements Source.
 func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error) {
-	c, err := s.read(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	s.mu.Lock()
 	last := s.last
 	s.mu.Unlock()
+	c, err := s.read(ctx, last)
+	if err != nil {
+		return nil, nil, err
+	}
 	var zones []*model.Zone
 	var probs model.Problems
 	for _, sz := range c.zones {
 		b, ok := last.builtZone(sz.ID)
-		if !ok || c.fresh[sz.ID] || b.root != sz.Root || !slices.Equal(b.z.Managed.Targets, sz.Targets) {
+		if !ok || c.fresh[sz.ID] || refersTo(c.records[sz.ID], c.changed) || !sameZone(b.from, sz) {
 			b = s.build(c, sz)
 		}
 		c.out[sz.ID] = b
@@ -120,9 +144,15 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 	return zones, probs, nil
 }
 
+// sameZone reports whether a zone's row builds as it did: its records
+// aside, a zone is its root, its targets and its own dirty token.
+func sameZone(a, b *store.Zone) bool {
+	return a.Root == b.Root && a.Token == b.Token && slices.Equal(a.Targets, b.Targets)
+}
+
 // build builds one store zone.
 func (s *Store) build(c *contents, sz *store.Zone) builtZone {
-	b := builtZone{root: sz.Root, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1,
+	b := builtZone{from: sz, z: &model.Zone{Name: sz.Root, File: "store zone " + sz.Root, Token: rand.Uint64() | 1,
 		Managed: &model.Managed{Targets: sz.Targets, Policy: c.policies, IPs: c.ips, Check: s.check, ZoneID: sz.ID}}}
 	m := b.z.Managed
 	if sz.Token != "" {
@@ -210,56 +240,65 @@ func refersTo(rows []*store.Record, changed map[string]bool) bool {
 	return false
 }
 
-// read reads the zones, policies and IPs, and the records of zones not
-// read before, changed since, or pointing at a policy that changed (their
-// dirty marks moved with it); the rest come from the last read. Zones
-// marked stale during the read stay marked for the next.
-func (s *Store) read(ctx context.Context) (*contents, error) {
-	c := &contents{records: map[string][]*store.Record{}, policies: map[string]*model.Policy{}, ips: map[netip.Addr]*model.IP{},
+// read reads the store's change versions first, then what moved since
+// last: the policies and IPs if any of them changed, and the records of
+// zones whose records version did; the rest comes from last. A write
+// committed during the read is read again next time, as its version
+// differs from the one read first.
+func (s *Store) read(ctx context.Context, last *contents) (*contents, error) {
+	c := &contents{records: map[string][]*store.Record{}, recordsAt: map[string]int64{},
 		built: map[policyKey]*model.Dynamic{}, fresh: map[string]bool{}, out: map[string]builtZone{}}
-	s.mu.Lock()
-	stale, cached, last := s.stale, s.rows, s.last
-	s.stale = map[string]bool{}
-	s.mu.Unlock()
 	err := s.st.View(ctx, func(tx *store.Tx) error {
-		ps, err := tx.Policies(ctx)
-		if err != nil {
+		var err error
+		if c.versions, err = tx.Versions(ctx); err != nil {
 			return err
 		}
-		for _, p := range ps {
-			c.policies[p.ID] = p
-		}
-		ips, err := tx.IPs(ctx)
-		if err != nil {
+		if err := c.readPolicies(ctx, tx, last); err != nil {
 			return err
 		}
-		c.ips = model.IPsByAddress(ips)
-		c.changed = changedPolicies(last, c)
 		if c.zones, err = tx.Zones(ctx); err != nil {
 			return err
 		}
 		for _, z := range c.zones {
-			rows, ok := cached[z.ID]
-			if !ok || stale[z.ID] || refersTo(rows, c.changed) {
-				if rows, err = zoneRows(ctx, tx, z.ID); err != nil {
-					return err
-				}
-				c.fresh[z.ID] = true
+			if at, ok := last.rowsAt(z.ID); ok && at == z.RecordsVersion {
+				c.records[z.ID], c.recordsAt[z.ID] = last.records[z.ID], z.RecordsVersion
+				continue
 			}
-			c.records[z.ID] = rows
+			rows, err := zoneRows(ctx, tx, z.ID)
+			if err != nil {
+				return err
+			}
+			c.records[z.ID], c.recordsAt[z.ID], c.fresh[z.ID] = rows, z.RecordsVersion, true
 		}
 		return nil
 	})
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err != nil {
-		for z := range stale { // read again next time
-			s.stale[z] = true
-		}
 		return nil, fmt.Errorf("reading the store: %w", err)
 	}
-	s.rows = c.records // zones no longer listed drop out
 	return c, nil
+}
+
+// readPolicies reads the policies and IPs, unless their version is last's.
+func (c *contents) readPolicies(ctx context.Context, tx *store.Tx, last *contents) error {
+	if last != nil && last.versions.Policies == c.versions.Policies {
+		c.policies, c.ips, c.changed = last.policies, last.ips, map[string]bool{}
+		return nil
+	}
+	ps, err := tx.Policies(ctx)
+	if err != nil {
+		return err
+	}
+	c.policies = make(map[string]*model.Policy, len(ps))
+	for _, p := range ps {
+		c.policies[p.ID] = p
+	}
+	ips, err := tx.IPs(ctx)
+	if err != nil {
+		return err
+	}
+	c.ips = model.IPsByAddress(ips)
+	c.changed = changedPolicies(last, c)
+	return nil
 }
 
 // zoneRows reads a zone's records and tombstones.
@@ -312,4 +351,13 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 		return nil, bad("%s", model.CheckPointable(p, c.ips, typ))
 	}
 	return model.PolicyRecordWith(z.Root, name, typ, p, d, s.check), nil
+}
+
+// rowsAt returns the records version a zone's records were last read at.
+func (c *contents) rowsAt(zoneID string) (int64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	at, ok := c.recordsAt[zoneID]
+	return at, ok
 }

@@ -23,6 +23,9 @@ type Zone struct {
 	Deleted     bool     `json:"deleted"`      // being removed from its targets
 	NameServers []string `json:"name_servers"` // the delegation its provider assigned
 	Token       string   `json:"-"`            // the zone's own dirty token
+	// RecordsVersion changes whenever one of its records does (see
+	// migration 5), whoever wrote it.
+	RecordsVersion int64 `json:"-"`
 }
 
 // Record is one record of a store zone. Type is a DNS type, or
@@ -96,7 +99,7 @@ func (t *Tx) DeletedZones(ctx context.Context) ([]*Zone, error) {
 // zoneColumns reads a zone as dirty when it or one of its records is; the
 // records are found once for all zones through the index on dirty (a
 // range scan for non-empty tokens), not by a scan of each zone's records.
-const zoneColumns = `id, root, targets, dirty <> '' OR id IN (SELECT zone_id FROM records WHERE dirty > ''), push_error, deleted, name_servers, dirty`
+const zoneColumns = `id, root, targets, dirty <> '' OR id IN (SELECT zone_id FROM records WHERE dirty > ''), push_error, deleted, name_servers, dirty, records_version`
 
 // Zone reads one zone.
 func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
@@ -110,7 +113,7 @@ func (t *Tx) Zone(ctx context.Context, id string) (*Zone, error) {
 func scanZone(row scanner) (*Zone, error) {
 	z := &Zone{}
 	var targets, ns string
-	if err := row.Scan(&z.ID, &z.Root, &targets, &z.Dirty, &z.Error, &z.Deleted, &ns, &z.Token); err != nil {
+	if err := row.Scan(&z.ID, &z.Root, &targets, &z.Dirty, &z.Error, &z.Deleted, &ns, &z.Token, &z.RecordsVersion); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(targets), &z.Targets); err != nil {
