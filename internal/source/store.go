@@ -75,8 +75,9 @@ func (s *Store) Watch(ctx context.Context, changed func(why string)) {
 }
 
 // moved reports whether the store's change version differs from the last
-// read's. A store it cannot read has not moved: serving goes on, and the
-// next poll asks again.
+// read's. A store it cannot read within a poll (or a second) has not
+// moved: serving goes on, this process's writes are still reported, and
+// the next poll asks again.
 func (s *Store) moved(ctx context.Context) bool {
 	s.mu.Lock()
 	last := s.last
@@ -84,6 +85,8 @@ func (s *Store) moved(ctx context.Context) bool {
 	if last == nil {
 		return false
 	}
+	ctx, cancel := context.WithTimeout(ctx, max(s.poll, time.Second))
+	defer cancel()
 	var v store.Versions
 	err := s.st.View(ctx, func(tx *store.Tx) (err error) { v, err = tx.Versions(ctx); return err })
 	return err == nil && v.Seq != last.versions.Seq
