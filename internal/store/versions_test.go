@@ -57,6 +57,9 @@ func TestVersions(t *testing.T) {
 				}
 				return tx.SetNameServers(ctx, a.ID, []string{"ns1.example.net."})
 			}, moved{}},
+			{"a record's push error", func(ctx context.Context, tx *store.Tx) error {
+				return tx.MarkPushed(ctx, []store.Pushed{{ID: rec.ID, Error: "refused"}})
+			}, moved{}},
 			{"mark a clean zone clean", func(ctx context.Context, tx *store.Tx) error { return tx.MarkClean(ctx, b.ID) }, moved{}},
 			{"delete the record", func(ctx context.Context, tx *store.Tx) error { return tx.DeleteRecord(ctx, rec.ID) }, moved{seq: true, a: true}},
 			{"delete zone b", func(ctx context.Context, tx *store.Tx) error { return tx.DeleteZone(ctx, b.ID) }, moved{seq: true}},

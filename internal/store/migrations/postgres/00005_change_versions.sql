@@ -1,8 +1,8 @@
 -- +goose Up
 -- Change versions, kept by triggers so that every writer counts, this
 -- process or another (a second node on the same store, `import zinc`):
--- seq grows with every change to what is served (a zone's push error
--- and name servers are not served); policies is the seq of the last
+-- seq grows with every change to what is served (push errors and a
+-- zone's name servers are not served); policies is the seq of the last
 -- change to a policy, a member or an IP; a zone's records_version is the
 -- seq of the last change to one of its records. A reload reads again only
 -- what moved, and a node polls seq to see other writers. The triggers run once a statement, over its changed rows.
@@ -24,7 +24,13 @@ BEGIN
         UPDATE store_version SET seq = seq + 1 RETURNING seq INTO v;
         UPDATE zones SET records_version = v WHERE id IN (SELECT zone_id FROM new_rows);
     ELSIF TG_OP = 'UPDATE' THEN
-        IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+        -- A push error is not served (and a trigger with transition
+        -- tables cannot name columns).
+        IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (o.zone_id, o.name, o.type, o.ttl, o.vals, o.policy_id, o.dirty, o.create_pending, o.deleted)
+                    IS DISTINCT FROM (n.zone_id, n.name, n.type, n.ttl, n.vals, n.policy_id, n.dirty, n.create_pending, n.deleted)) THEN
+            RETURN NULL;
+        END IF;
         UPDATE store_version SET seq = seq + 1 RETURNING seq INTO v;
         UPDATE zones SET records_version = v WHERE id IN (SELECT zone_id FROM new_rows UNION SELECT zone_id FROM old_rows);
     ELSE

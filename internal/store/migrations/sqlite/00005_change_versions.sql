@@ -1,8 +1,8 @@
 -- +goose Up
 -- Change versions, kept by triggers so that every writer counts, this
 -- process or another (a second node on the same store, `import zinc`):
--- seq grows with every change to what is served (a zone's push error
--- and name servers are not served); policies is the seq of the last
+-- seq grows with every change to what is served (push errors and a
+-- zone's name servers are not served); policies is the seq of the last
 -- change to a policy, a member or an IP; a zone's records_version is the
 -- seq of the last change to one of its records. A reload reads again only
 -- what moved, and a node polls seq to see other writers.
@@ -21,7 +21,7 @@ CREATE TRIGGER records_inserted AFTER INSERT ON records BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER records_updated AFTER UPDATE ON records BEGIN
+CREATE TRIGGER records_updated AFTER UPDATE OF zone_id, name, type, ttl, vals, policy_id, dirty, create_pending, deleted ON records BEGIN
     UPDATE store_version SET seq = seq + 1;
     UPDATE zones SET records_version = (SELECT seq FROM store_version) WHERE id IN (OLD.zone_id, NEW.zone_id);
 END;
