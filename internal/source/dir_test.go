@@ -71,9 +71,10 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
-func zonesByName(t *testing.T, d *source.Dir) map[string]*model.Zone {
+// zonesByName reads a source's zones by name.
+func zonesByName(t *testing.T, src source.Source) map[string]*model.Zone {
 	t.Helper()
-	zones, probs, err := d.Zones(context.Background())
+	zones, probs, err := src.Zones(context.Background())
 	if err != nil || len(probs.Errors()) > 0 {
 		t.Fatalf("Zones: %v %v", probs, err)
 	}

@@ -95,19 +95,24 @@ func (s *Store) moved(ctx context.Context) bool {
 // contents is everything Zones reads, in one transaction, and the dynamic
 // blocks built from it: records of one policy share one.
 type contents struct {
-	versions  store.Versions
-	zones     []*store.Zone
-	records   map[string][]*store.Record // by zone id
-	recordsAt map[string]int64           // the records version each zone's were read at
-	policies  map[string]*model.Policy
-	ips       map[netip.Addr]*model.IP
-	built     map[policyKey]*model.Dynamic // nil value: no eligible member
-	fresh     map[string]bool              // zones whose records were read again
-	changed   map[string]bool              // policies changed since the last read
+	versions store.Versions
+	zones    []*store.Zone
+	records  map[string]zoneRecords // by zone id
+	policies map[string]*model.Policy
+	ips      map[netip.Addr]*model.IP
+	built    map[policyKey]*model.Dynamic // nil value: no eligible member
+	fresh    map[string]bool              // zones whose records were read again
+	changed  map[string]bool              // policies changed since the last read
 	// zones as built, by zone id, with their problems: a zone whose
 	// records and policies did not change is the same *model.Zone next
 	// time, and the engine reuses its compiled form.
 	out map[string]builtZone
+}
+
+// zoneRecords are a zone's records and tombstones, as of a records version.
+type zoneRecords struct {
+	at   int64
+	rows []*store.Record
 }
 
 type builtZone struct {
@@ -134,7 +139,7 @@ func (s *Store) Zones(ctx context.Context) ([]*model.Zone, model.Problems, error
 	var probs model.Problems
 	for _, sz := range c.zones {
 		b, ok := last.builtZone(sz.ID)
-		if !ok || c.fresh[sz.ID] || refersTo(c.records[sz.ID], c.changed) || !sameZone(b.from, sz) {
+		if !ok || c.fresh[sz.ID] || refersTo(c.records[sz.ID].rows, c.changed) || !sameZone(b.from, sz) {
 			b = s.build(c, sz)
 		}
 		c.out[sz.ID] = b
@@ -161,7 +166,7 @@ func (s *Store) build(c *contents, sz *store.Zone) builtZone {
 	if sz.Token != "" {
 		m.Pending = append(m.Pending, model.PendingRecord{Zone: true, ID: sz.ID, Name: "@", Token: sz.Token})
 	}
-	for _, r := range c.records[sz.ID] {
+	for _, r := range c.records[sz.ID].rows {
 		typ, policy := model.PolicyRecordType(r.Type)
 		if r.Token != "" {
 			pr := model.PendingRecord{ID: r.ID, Name: r.Name, Type: typ, Token: r.Token}
@@ -249,8 +254,7 @@ func refersTo(rows []*store.Record, changed map[string]bool) bool {
 // committed during the read is read again next time, as its version
 // differs from the one read first.
 func (s *Store) read(ctx context.Context, last *contents) (*contents, error) {
-	c := &contents{records: map[string][]*store.Record{}, recordsAt: map[string]int64{},
-		built: map[policyKey]*model.Dynamic{}, fresh: map[string]bool{}, out: map[string]builtZone{}}
+	c := &contents{records: map[string]zoneRecords{}, built: map[policyKey]*model.Dynamic{}, fresh: map[string]bool{}, out: map[string]builtZone{}}
 	err := s.st.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if c.versions, err = tx.Versions(ctx); err != nil {
@@ -263,15 +267,15 @@ func (s *Store) read(ctx context.Context, last *contents) (*contents, error) {
 			return err
 		}
 		for _, z := range c.zones {
-			if at, ok := last.rowsAt(z.ID); ok && at == z.RecordsVersion {
-				c.records[z.ID], c.recordsAt[z.ID] = last.records[z.ID], z.RecordsVersion
+			if old, ok := last.zoneRecords(z.ID); ok && old.at == z.RecordsVersion {
+				c.records[z.ID] = old
 				continue
 			}
 			rows, err := zoneRows(ctx, tx, z.ID)
 			if err != nil {
 				return err
 			}
-			c.records[z.ID], c.recordsAt[z.ID], c.fresh[z.ID] = rows, z.RecordsVersion, true
+			c.records[z.ID], c.fresh[z.ID] = zoneRecords{at: z.RecordsVersion, rows: rows}, true
 		}
 		return nil
 	})
@@ -356,11 +360,11 @@ func (s *Store) record(c *contents, z *store.Zone, r *store.Record) (*model.Reco
 	return model.PolicyRecordWith(z.Root, name, typ, p, d, s.check), nil
 }
 
-// rowsAt returns the records version a zone's records were last read at.
-func (c *contents) rowsAt(zoneID string) (int64, bool) {
+// zoneRecords returns a zone's records as last read.
+func (c *contents) zoneRecords(zoneID string) (zoneRecords, bool) {
 	if c == nil {
-		return 0, false
+		return zoneRecords{}, false
 	}
-	at, ok := c.recordsAt[zoneID]
-	return at, ok
+	r, ok := c.records[zoneID]
+	return r, ok
 }

@@ -48,7 +48,7 @@ func TestStoreRebuildsWhatMoved(t *testing.T) {
 		return tx.CreateRecord(ctx, &store.Record{ZoneID: b.ID, Name: "web", Type: "POLICY_ROUTED", TTL: 30, Values: []string{p.ID}})
 	})
 	src := source.NewStore(st, model.NewRegions(), model.Healthcheck{Protocol: "TCP", Port: 80}, 0)
-	prev := readZones(t, src)
+	prev := zonesByName(t, src)
 	for _, c := range []struct {
 		name          string
 		write         func(tx *store.Tx) error
@@ -61,7 +61,7 @@ func TestStoreRebuildsWhatMoved(t *testing.T) {
 		{"the IP in zone b's policy", func(tx *store.Tx) error { ip.Hostname = "web1"; return tx.UpdateIP(ctx, ip) }, false, true},
 	} {
 		commit(t, other, c.write)
-		cur := readZones(t, src)
+		cur := zonesByName(t, src)
 		if (cur[a.Root] != prev[a.Root]) != c.rebuiltA || (cur[b.Root] != prev[b.Root]) != c.rbB {
 			t.Errorf("after a write to %s: zone a rebuilt %v, zone b rebuilt %v; want %v, %v", c.name,
 				cur[a.Root] != prev[a.Root], cur[b.Root] != prev[b.Root], c.rebuiltA, c.rbB)
@@ -84,7 +84,7 @@ func TestStoreWatchPolls(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "signpost.db")
 	st, other := openStore(t, path), openStore(t, path)
 	src := source.NewStore(st, model.NewRegions(), model.Healthcheck{}, 10*time.Millisecond)
-	readZones(t, src)
+	zonesByName(t, src)
 	reports := make(chan string, 16)
 	done := make(chan struct{})
 	go func() { defer close(done); src.Watch(ctx, func(why string) { reports <- why }) }()
@@ -122,31 +122,13 @@ func commit(t *testing.T, st *store.Store, fn func(tx *store.Tx) error) {
 	}
 }
 
-// readZones reads the source's zones by name.
-func readZones(t *testing.T, src *source.Store) map[string]*model.Zone {
-	t.Helper()
-	zones, probs, err := src.Zones(context.Background())
-	if err != nil || len(probs.Errors()) > 0 {
-		t.Fatalf("zones %v %v", probs, err)
-	}
-	out := map[string]*model.Zone{}
-	for _, z := range zones {
-		out[z.Name] = z
-	}
-	return out
-}
-
 // TestStorePolicyRecordWithoutMembers: a policy record whose policy has no
 // usable member is left out with a warning; the zone's other records serve.
 func TestStorePolicyRecordWithoutMembers(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "signpost.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, filepath.Join(t.TempDir(), "signpost.db"))
 	p := &model.Policy{Name: "empty", Routing: model.RoutingWeighted, TTL: 30}
-	err = st.Update(ctx, func(tx *store.Tx) error {
+	err := st.Update(ctx, func(tx *store.Tx) error {
 		z := &store.Zone{Root: "a.test."}
 		if err := tx.CreatePolicy(ctx, p); err != nil {
 			return err
