@@ -217,13 +217,13 @@ func fill(r *dns.Msg, resp *engine.Response) {
 	r.Extra = appendRRs(r.Extra, resp.Extra)
 }
 
-// appendRRs copies the table's records for packing: packing writes into a
-// record's header, and the table is shared by every goroutine.
+// appendRRs unpacks the table's records for the full path. A record the
+// table packed always unpacks; one that did not would be left out.
 func appendRRs(dst []dns.RR, src []engine.RR) []dns.RR {
 	for _, x := range src {
-		rr := dns.Copy(x.RR)
-		rr.Header().Name = x.Owner
-		dst = append(dst, rr)
+		if rr, err := x.Record(); err == nil {
+			dst = append(dst, rr)
+		}
 	}
 	return dst
 }

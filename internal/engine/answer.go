@@ -51,13 +51,13 @@ func (t *Table) lookup(z *zone, name, owner string, qtype uint16, c *client, h H
 			return
 		}
 		target := t.emit(n.cname, owner, c, h, r, resp, tr)
-		if depth+1 >= maxChase || !inZone(target, z.name) {
+		if target == nil || depth+1 >= maxChase || !inZone(target.lower, z.name) {
 			return
 		}
 		if tr != nil {
-			tr.addf("following CNAME to %s", target)
+			tr.addf("following CNAME to %s", target.lower)
 		}
-		name, owner = target, resp.Answer[len(resp.Answer)-1].RR.(*dns.CNAME).Target
+		name, owner = target.lower, target.name
 	}
 }
 
@@ -80,20 +80,16 @@ func answerNode(z *zone, n *node, owner string, qtype uint16, c *client, h Healt
 		return
 	}
 	c.t.emit(s, owner, c, h, r, resp, tr)
-	for _, g := range s.glue() {
-		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
-	}
+	resp.Extra = append(resp.Extra, s.glue()...)
 }
 
 func referral(cut *node, resp *Response, tr *Trace) {
 	resp.Authoritative = false
 	ns := cut.set(dns.TypeNS)
 	for _, rr := range ns.rrs {
-		resp.Authority = append(resp.Authority, rr.under(rr.rr.Header().Name))
+		resp.Authority = append(resp.Authority, rr.under(ns.fqdn))
 	}
-	for _, g := range ns.glue() {
-		resp.Extra = append(resp.Extra, g.under(g.rr.Header().Name))
-	}
+	resp.Extra = append(resp.Extra, ns.glue()...)
 	if tr != nil {
 		tr.addf("%s is delegated: referral", cut.name)
 	}
@@ -101,7 +97,7 @@ func referral(cut *node, resp *Response, tr *Trace) {
 
 // emit appends set s under owner, steering it if dynamic. It returns the
 // lower-cased target when s is a CNAME.
-func (t *Table) emit(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) string {
+func (t *Table) emit(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) *cnameTarget {
 	if s.dyn == nil {
 		for _, rr := range s.rrs {
 			resp.Answer = append(resp.Answer, rr.under(owner))

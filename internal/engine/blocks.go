@@ -7,16 +7,17 @@ import (
 	"github.com/miekg/dns"
 )
 
-// blocks hands out the small pieces of one zone's records (packed wire
-// forms, A records and their addresses) cut from shared allocations,
-// sized by the zone so that a small zone takes little. A zone's records
-// are built together and dropped together, so sharing costs no memory,
-// and it saves the collector and the allocator three objects a record.
+// blocks hands out the packed wire forms of one zone's records, cut from
+// shared allocations sized by the zone, so that a small zone takes little.
+// A zone's records are built together and dropped together, so sharing
+// costs no memory, and it saves the collector and the allocator an object
+// a record. A records, the most numerous, are built in a scratch record
+// that is packed and reused.
 type blocks struct {
 	records int // in the zone being compiled
 	wire    []byte
-	as      []dns.A
-	ips     []byte
+	scratch dns.A
+	ip      [4]byte
 }
 
 // reset starts a zone of n records.
@@ -40,20 +41,12 @@ func (b *blocks) bytes(n int) []byte {
 	return b.wire[s : s+n : s+n]
 }
 
-// a returns an A record for hdr and ip.
+// a returns the scratch A record set to hdr and ip, valid until the next
+// call: pack it before asking for another.
 func (b *blocks) a(hdr dns.RR_Header, ip netip.Addr) *dns.A {
-	if len(b.as) == 0 {
-		b.as = make([]dns.A, b.blockSize(1, 256))
-	}
-	if len(b.ips)+4 > cap(b.ips) {
-		b.ips = make([]byte, 0, b.blockSize(4, 1024))
-	}
-	s, v4 := len(b.ips), ip.As4()
-	b.ips = append(b.ips, v4[:]...)
-	a := &b.as[0]
-	b.as = b.as[1:]
-	*a = dns.A{Hdr: hdr, A: b.ips[s : s+4 : s+4]}
-	return a
+	b.ip = ip.As4()
+	b.scratch = dns.A{Hdr: hdr, A: b.ip[:]}
+	return &b.scratch
 }
 
 // record packs rr into bytes cut from b; the only time the table's RRs
@@ -68,5 +61,5 @@ func (b *blocks) record(rr dns.RR) (record, error) {
 	if err != nil {
 		return record{}, err
 	}
-	return record{rr: rr, wire: buf[:n:n]}, nil
+	return record{wire: buf[:n:n]}, nil
 }

@@ -259,7 +259,7 @@ func (c *compiler) soa(z *zone, mz *model.Zone, v SOA) {
 	apex := z.nodes[z.name]
 	primary := v.Primary
 	if ns := apex.set(dns.TypeNS); primary == "" && ns != nil && len(ns.rrs) > 0 {
-		primary = ns.rrs[0].rr.(*dns.NS).Ns
+		primary = nsTarget(ns.rrs[0])
 	}
 	if primary == "" {
 		primary = "ns1." + z.name
@@ -293,17 +293,28 @@ func (z *zone) addGlue() {
 			continue
 		}
 		for _, rr := range ns.rrs {
-			host := z.nodes[strings.ToLower(rr.rr.(*dns.NS).Ns)]
+			host := z.nodes[strings.ToLower(nsTarget(rr))]
 			if host == nil {
 				continue
 			}
 			for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
 				if s := host.set(t); s != nil {
-					ns.addGlue(s.rrs...)
+					ns.addGlue(s)
 				}
 			}
 		}
 	}
+}
+
+// nsTarget is the name server an NS record names ("" if it cannot be
+// read, which the engine's own packing rules out).
+func nsTarget(r record) string {
+	if rr, err := r.decode(); err == nil {
+		if ns, ok := rr.(*dns.NS); ok {
+			return ns.Ns
+		}
+	}
+	return ""
 }
 
 // occluded warns about records below a delegation, which are never served

@@ -24,10 +24,10 @@ func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 			c.problem(rec, rec.Lenient, "value %s: %v", v, err)
 			continue
 		}
+		if len(s.rrs) == 0 && rtype == dns.TypeCNAME { // build writes the value as the target
+			s.more = &rrsetMore{target: *newCNAMETarget(v)}
+		}
 		s.rrs = append(s.rrs, rr)
-	}
-	if len(s.rrs) > 0 && rtype == dns.TypeCNAME {
-		s.more = &rrsetMore{target: strings.ToLower(s.rrs[0].rr.(*dns.CNAME).Target)}
 	}
 	if rec.Dynamic != nil {
 		s.dyn = c.dynamic(rec, fqdn)
@@ -91,8 +91,8 @@ func (c *compiler) value(rec *model.Record, fqdn string, pv model.PoolValue) (va
 		return value{}, false
 	}
 	v := value{rr: rr, text: pv.Value, weight: int(pv.Weight), status: pv.Status, target: -1}
-	if cn, ok := rr.rr.(*dns.CNAME); ok {
-		v.cname = strings.ToLower(cn.Target)
+	if rec.Type.Code() == dns.TypeCNAME { // build writes the value as the target
+		v.cname = newCNAMETarget(pv.Value)
 	}
 	hc := rec.Healthcheck()
 	if pv.Healthcheck != nil {

@@ -9,6 +9,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 
 	"github.com/miekg/dns"
@@ -51,20 +52,37 @@ type Query struct {
 }
 
 // RR is one record of a response with the owner name to write it under.
-// RR and Wire are shared with the table and must not be modified (nor
-// packed, which writes into the header: pack a copy, or use Wire).
+// Wire is shared with the table and must not be modified.
 type RR struct {
 	Owner string
-	RR    dns.RR
 	// Wire is the record packed at compile time with its canonical owner,
 	// uncompressed: owner, type, class, TTL, RDLENGTH, RDATA.
 	Wire []byte
 }
 
-// record is a compiled record: the RR and its wire form.
+// Record returns the record as a miekg/dns RR of its own, under Owner.
+// The table keeps records only in wire form, so this unpacks one: it is
+// for the full packet path and explanations (the fast path writes Wire).
+func (x RR) Record() (dns.RR, error) {
+	rr, err := record{wire: x.Wire}.decode()
+	if err != nil {
+		return nil, fmt.Errorf("record of %s: %w", x.Owner, err)
+	}
+	rr.Header().Name = x.Owner
+	return rr, nil
+}
+
+// record is a compiled record: its wire form and nothing else, so that a
+// million records are a million byte slices cut from shared blocks, not a
+// million miekg/dns structs for the collector to scan as well.
 type record struct {
-	rr   dns.RR
 	wire []byte
+}
+
+// decode unpacks r.
+func (r record) decode() (dns.RR, error) {
+	rr, _, err := dns.UnpackRR(r.wire, 0)
+	return rr, err
 }
 
 // newRecord packs rr into a buffer of its own: blocks.record's way out
@@ -82,11 +100,11 @@ func newRecord(rr dns.RR) (record, error) {
 		if err != nil {
 			return record{}, err
 		}
-		return record{rr: rr, wire: buf[:n:n]}, nil
+		return record{wire: buf[:n:n]}, nil
 	}
 }
 
-func (r record) under(owner string) RR { return RR{Owner: owner, RR: r.rr, Wire: r.wire} }
+func (r record) under(owner string) RR { return RR{Owner: owner, Wire: r.wire} }
 
 // Response is what the engine answers. Reuse one per goroutine: Answer
 // resets it and appends into its slices.

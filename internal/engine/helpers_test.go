@@ -70,13 +70,20 @@ func loadTable(t testing.TB) *engine.Table {
 	return table
 }
 
+// record unpacks x; the engine packed it, so it must unpack.
+func record(x engine.RR) dns.RR {
+	rr, err := x.Record()
+	if err != nil {
+		panic(err)
+	}
+	return rr
+}
+
 // rrStrings renders records under their owners, sorted, for comparison.
 func rrStrings(rrs []engine.RR) []string {
 	out := make([]string, len(rrs))
 	for i, x := range rrs {
-		rr := dns.Copy(x.RR)
-		rr.Header().Name = x.Owner
-		out[i] = rr.String()
+		out[i] = record(x).String()
 	}
 	sort.Strings(out)
 	return out

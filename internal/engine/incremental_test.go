@@ -45,7 +45,7 @@ func soaSerial(t *testing.T, table *engine.Table, zone string) uint32 {
 	if len(resp.Answer) != 1 {
 		t.Fatalf("SOA of %s: %v", zone, resp.Answer)
 	}
-	return resp.Answer[0].RR.(*dns.SOA).Serial
+	return record(resp.Answer[0]).(*dns.SOA).Serial
 }
 
 func liveTargets(table *engine.Table) []string {

@@ -13,7 +13,7 @@ const maxNearest = 128
 // nearest answers from the pool nearest the client that has an eligible
 // value: pools in order of great-circle distance from the client's point,
 // or in name order when the client's point is unknown.
-func nearest(d *dynamic, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) (string, bool) {
+func nearest(d *dynamic, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) (*cnameTarget, bool) {
 	var dist [maxNearest]float64
 	n := min(len(d.pools), maxNearest)
 	pt := c.point(tr)
@@ -57,7 +57,7 @@ func nearest(d *dynamic, owner string, c *client, h Health, r Rand, resp *Respon
 			return first, true
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // point returns the client's coordinates from its location, or nil.

@@ -44,7 +44,7 @@ func (c *client) depend(bits int) {
 // followed until a pool has an eligible value; a never-dark set then
 // answers as if every value were healthy, and the backup values answer
 // when all that runs out.
-func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) string {
+func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) *cnameTarget {
 	d := s.dyn
 	resp.Record, resp.RecordType = s.fqdn, s.rtype
 	ru := t.matchRule(d, c, tr)
@@ -70,9 +70,9 @@ func (t *Table) steer(s *rrset, owner string, c *client, h Health, r Rand, resp 
 }
 
 // choose answers from the pools rule ru leads to, following fallbacks.
-func choose(d *dynamic, ru *rule, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) (string, bool) {
+func choose(d *dynamic, ru *rule, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) (*cnameTarget, bool) {
 	if ru == nil {
-		return "", false
+		return nil, false
 	}
 	if ru.nearest {
 		return nearest(d, owner, c, h, r, resp, tr)
@@ -94,7 +94,7 @@ func choose(d *dynamic, ru *rule, owner string, c *client, h Health, r Rand, res
 			tr.addf("pool %s has no eligible value and no fallback", pl.name)
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // matchRule returns the first rule that matches the client, or nil. It
@@ -208,7 +208,7 @@ const maxAnswers = 64
 // pick appends up to n distinct eligible values of p, each chosen at random
 // in proportion to its weight among those not yet chosen. Values of weight
 // 0 are chosen (evenly) only when no heavier value is eligible.
-func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Trace) (string, bool) {
+func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Trace) (*cnameTarget, bool) {
 	total, zeros := 0, 0
 	for i := range p.values {
 		v := &p.values[i]
@@ -222,7 +222,7 @@ func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Tr
 	}
 	if total == 0 {
 		if zeros == 0 {
-			return "", false
+			return nil, false
 		}
 		return pickEvenly(p, owner, h, r, resp, tr, zeros), true
 	}
@@ -253,7 +253,7 @@ func pick(p *pool, n int, owner string, h Health, r Rand, resp *Response, tr *Tr
 }
 
 // pickEvenly answers one of the zeros eligible values, all of weight 0.
-func pickEvenly(p *pool, owner string, h Health, r Rand, resp *Response, tr *Trace, zeros int) string {
+func pickEvenly(p *pool, owner string, h Health, r Rand, resp *Response, tr *Trace, zeros int) *cnameTarget {
 	x := r.IntN(zeros)
 	for i := range p.values {
 		v := &p.values[i]
@@ -269,7 +269,7 @@ func pickEvenly(p *pool, owner string, h Health, r Rand, resp *Response, tr *Tra
 		}
 		x--
 	}
-	return ""
+	return nil
 }
 
 func taken(chosen []int, i int) bool {

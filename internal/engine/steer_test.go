@@ -15,7 +15,7 @@ import (
 func values(resp *engine.Response) []string {
 	var out []string
 	for _, x := range resp.Answer {
-		switch rr := x.RR.(type) {
+		switch rr := record(x).(type) {
 		case *dns.A:
 			out = append(out, rr.A.String())
 		case *dns.AAAA:

@@ -83,31 +83,44 @@ type rrset struct {
 // rrsetMore is the part of a set few sets have, kept apart so that a
 // million sets are a third smaller.
 type rrsetMore struct {
-	glue   []record // for NS sets: in-zone addresses of the name servers
-	target string   // for CNAME sets: the lower-cased target, for chasing
+	glue   []RR        // for NS sets: in-zone addresses of the name servers
+	target cnameTarget // for CNAME sets: where the set points
+}
+
+// cnameTarget is where a CNAME points: lower-cased, for chasing it in the
+// table, and as written, to answer the chased records under.
+type cnameTarget struct {
+	lower, name string
+}
+
+func newCNAMETarget(name string) *cnameTarget {
+	return &cnameTarget{lower: strings.ToLower(name), name: name}
 }
 
 // glue returns an NS set's in-zone addresses of its name servers.
-func (s *rrset) glue() []record {
+func (s *rrset) glue() []RR {
 	if s.more == nil {
 		return nil
 	}
 	return s.more.glue
 }
 
-// target returns a CNAME set's lower-cased target; "" for other sets.
-func (s *rrset) target() string {
-	if s.more == nil {
-		return ""
+// target returns where a CNAME set points; nil for other sets.
+func (s *rrset) target() *cnameTarget {
+	if s.more == nil || s.more.target.lower == "" {
+		return nil
 	}
-	return s.more.target
+	return &s.more.target
 }
 
-func (s *rrset) addGlue(rrs ...record) {
+// addGlue attaches the address set a of a name server to s.
+func (s *rrset) addGlue(a *rrset) {
 	if s.more == nil {
 		s.more = &rrsetMore{}
 	}
-	s.more.glue = append(s.more.glue, rrs...)
+	for _, rr := range a.rrs {
+		s.more.glue = append(s.more.glue, rr.under(a.fqdn))
+	}
 }
 
 type dynamic struct {
@@ -138,8 +151,8 @@ type value struct {
 	text   string
 	weight int
 	status model.Status
-	target int    // health target id, -1 when not probed
-	cname  string // lower-cased target of a CNAME value
+	target int          // health target id, -1 when not probed
+	cname  *cnameTarget // where a CNAME value points; nil for other types
 }
 
 // Zones returns the names of the zones served, sorted.

@@ -98,8 +98,11 @@ func section(w io.Writer, name string, rrs []engine.RR) {
 	}
 	fmt.Fprintf(w, "\n;; %s SECTION:\n", name)
 	for _, x := range rrs {
-		rr := dns.Copy(x.RR)
-		rr.Header().Name = x.Owner
+		rr, err := x.Record()
+		if err != nil {
+			fmt.Fprintf(w, ";; %v\n", err)
+			continue
+		}
 		fmt.Fprintln(w, rr.String())
 	}
 }
