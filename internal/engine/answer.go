@@ -95,8 +95,8 @@ func referral(cut *node, resp *Response, tr *Trace) {
 	}
 }
 
-// emit appends set s under owner, steering it if dynamic. It returns the
-// lower-cased target when s is a CNAME.
+// emit appends set s under owner, steering it if dynamic. It returns where
+// the answer points when s is a CNAME, nil otherwise.
 func (t *Table) emit(s *rrset, owner string, c *client, h Health, r Rand, resp *Response, tr *Trace) *cnameTarget {
 	if s.dyn == nil {
 		for _, rr := range s.rrs {

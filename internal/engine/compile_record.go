@@ -25,7 +25,7 @@ func (c *compiler) rrset(rec *model.Record, fqdn string) *rrset {
 			continue
 		}
 		if len(s.rrs) == 0 && rtype == dns.TypeCNAME { // build writes the value as the target
-			s.more = &rrsetMore{target: *newCNAMETarget(v)}
+			s.more = &rrsetMore{target: cnameTo(v)}
 		}
 		s.rrs = append(s.rrs, rr)
 	}
@@ -92,7 +92,8 @@ func (c *compiler) value(rec *model.Record, fqdn string, pv model.PoolValue) (va
 	}
 	v := value{rr: rr, text: pv.Value, weight: int(pv.Weight), status: pv.Status, target: -1}
 	if rec.Type.Code() == dns.TypeCNAME { // build writes the value as the target
-		v.cname = newCNAMETarget(pv.Value)
+		to := cnameTo(pv.Value)
+		v.cname = &to
 	}
 	hc := rec.Healthcheck()
 	if pv.Healthcheck != nil {

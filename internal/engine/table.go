@@ -93,8 +93,8 @@ type cnameTarget struct {
 	lower, name string
 }
 
-func newCNAMETarget(name string) *cnameTarget {
-	return &cnameTarget{lower: strings.ToLower(name), name: name}
+func cnameTo(name string) cnameTarget {
+	return cnameTarget{lower: strings.ToLower(name), name: name}
 }
 
 // glue returns an NS set's in-zone addresses of its name servers.
